@@ -1,0 +1,122 @@
+"""The one record that flows through every stage: an article of blocks of sentences.
+
+The reader creates the blocks, the sentence splitter fills in the sentences, the language
+check marks each sentence's language, the translators fill in ``en`` and ``zh``, the summary
+picks sentences and QA adds flags. Nothing is ever removed, so the three languages stay
+aligned one to one by construction.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: The kinds of block the readers produce, in the words of ``aligned.tsv``'s ``kind`` column.
+BLOCK_KINDS = ("title", "heading", "paragraph", "list_item", "table_cell")
+
+
+@dataclass
+class Sentence:
+    """One source sentence and everything later stages learn about it.
+
+    Attributes:
+        text: the source text, exactly as split from the block.
+        lang: ``"id"`` or ``"en"``: the language the sentence is translated from.
+        lang_probability: langdetect's probability for ``lang`` when it was measured, else None.
+        en: the English text ("" until translated).
+        zh: the Chinese text ("" until translated).
+        flags: QA and processing flags, e.g. ``"split"`` when the sentence was too long for
+            the model and was translated in pieces.
+    """
+
+    text: str
+    lang: str = "id"
+    lang_probability: float | None = None
+    en: str = ""
+    zh: str = ""
+    flags: list[str] = field(default_factory=list)
+
+    def add_flag(self, flag: str) -> None:
+        """Add ``flag`` once, keeping the order flags were raised in."""
+        if flag not in self.flags:
+            self.flags.append(flag)
+
+
+@dataclass
+class Block:
+    """A heading, paragraph, list item or table cell: an ordered list of sentences.
+
+    Attributes:
+        kind: one of ``BLOCK_KINDS``.
+        text: the block's source text (without list or heading markers).
+        marker: what introduced the block in the source, kept so the translations can
+            show the same structure: ``"#"``/``"##"`` for Markdown headings, ``"-"``,
+            ``"*"``, ``"1)"``, ``"2."`` for list items, ``""`` otherwise.
+        sentences: filled in by the sentence splitter.
+    """
+
+    kind: str
+    text: str
+    marker: str = ""
+    sentences: list[Sentence] = field(default_factory=list)
+
+
+@dataclass
+class SummarySentence:
+    """A sentence of the summary with the source sentence it comes from.
+
+    Attributes:
+        block: 1-based block number of the source sentence (as in ``aligned.tsv``).
+        sentence: 1-based sentence number within that block.
+        id, en, zh: the sentence in the three languages.
+    """
+
+    block: int
+    sentence: int
+    id: str
+    en: str
+    zh: str
+
+
+@dataclass
+class Article:
+    """An article: where it came from, its blocks, and what the stages added.
+
+    Attributes:
+        source: the input file, or None for text given directly.
+        name: the article's name for output folders and reports.
+        blocks: the ordered blocks; a title, when there is one, is the first block.
+        sha256: hex digest of the input bytes.
+        encoding: how the input was decoded, e.g. ``"utf-8"`` or ``"utf-8-sig"``.
+        language: document-level language check results (filled by the language stage).
+        summary: the summary sentences (filled by the summary stage).
+        warnings: things a reviewer should know that are not errors.
+        timings: seconds spent per stage.
+    """
+
+    source: Path | None
+    name: str
+    blocks: list[Block]
+    sha256: str = ""
+    encoding: str = "utf-8"
+    language: dict[str, object] = field(default_factory=dict)
+    summary: list[SummarySentence] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str | None:
+        """The title block's text, or None when the article has no title."""
+        if self.blocks and self.blocks[0].kind == "title":
+            return self.blocks[0].text
+        return None
+
+    def sentences(self) -> list[Sentence]:
+        """All sentences in document order."""
+        return [sentence for block in self.blocks for sentence in block.sentences]
+
+    def numbered_sentences(self) -> list[tuple[int, int, Block, Sentence]]:
+        """``(block_number, sentence_number, block, sentence)`` for every sentence, 1-based."""
+        return [
+            (block_number, sentence_number, block, sentence)
+            for block_number, block in enumerate(self.blocks, start=1)
+            for sentence_number, sentence in enumerate(block.sentences, start=1)
+        ]

@@ -1,0 +1,135 @@
+"""The orchestrator: runs the stages in order, and the Python API a script can call.
+
+    from pipeline import Settings, Warta
+
+    warta = Warta(Settings(models={"id-en": "path/or/hub-id"}))
+    article = warta.translate_text("Pemerintah meluncurkan program baru. ...")
+    for row in article.sentences():
+        print(row.text, row.en, row.zh)
+    warta.write(article, Path("out/my-article"))
+"""
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from models.pool import ModelPool
+from pipeline import __version__
+from pipeline.article import Article
+from pipeline.language import check_article_language
+from pipeline.reading import parse_article_bytes, parse_article_text, read_article
+from pipeline.sentences import split_article
+from pipeline.settings import Settings
+from pipeline.summary import summarize_article
+from pipeline.translation import translate_articles
+from pipeline.writers import write_article
+
+SEGMENTER = "warta-id-rules"
+
+
+class Warta:
+    """Translate Indonesian articles into English and Chinese, aligned by sentence.
+
+    Models load on first use and stay loaded for the life of the process, so one ``Warta``
+    (or several with the same models) can translate any number of articles cheaply.
+
+    Args:
+        settings: how to translate; defaults to ``Settings()``.
+    """
+
+    def __init__(self, settings: Settings | None = None):
+        self.settings = settings or Settings()
+        self.pool = ModelPool(self.settings.models, self.settings.device, self.settings.backend, self.settings.offline)
+
+    def prepare(self, article: Article) -> Article:
+        """Split an article read from disk or text into sentences and check its language.
+
+        Raises:
+            InputError: the article is not Indonesian (unless ``source_lang`` is ``id``).
+        """
+        with _timed(article, "sentences"):
+            split_article(article)
+        with _timed(article, "language"):
+            check_article_language(article, self.settings.source_lang)
+        return article
+
+    def read_file(self, path: Path, name: str | None = None) -> Article:
+        """Read and prepare one file (``.txt`` or ``.md``).
+
+        Raises:
+            InputError: the file cannot be read or is not an Indonesian article.
+        """
+        started = time.perf_counter()
+        article = read_article(Path(path), name)
+        article.timings["read"] = time.perf_counter() - started
+        return self.prepare(article)
+
+    def translate_prepared(self, articles: list[Article], on_progress: Callable[[int], None] | None = None) -> list[Article]:
+        """Translate and summarize prepared articles together, filling batches across them.
+
+        Raises:
+            ModelError: a model cannot be loaded.
+        """
+        started = time.perf_counter()
+        translate_articles(articles, self.pool, self.settings.targets, self.settings.beams, on_progress)
+        elapsed = time.perf_counter() - started
+        total = sum(len(article.sentences()) for article in articles) or 1
+        for article in articles:
+            # Shared batches: each article is charged its share of the sentences.
+            article.timings["translate"] = elapsed * len(article.sentences()) / total
+            with _timed(article, "summary"):
+                summarize_article(article, self.settings.summary_sentences)
+        return articles
+
+    def translate_file(self, path: Path | str, name: str | None = None) -> Article:
+        """Read, check, translate and summarize one article file.
+
+        Returns:
+            The article with every sentence's ``en``/``zh`` and the summary filled in.
+
+        Raises:
+            InputError: the file cannot be read or is not an Indonesian article.
+            ModelError: a model cannot be loaded.
+        """
+        return self.translate_prepared([self.read_file(Path(path), name)])[0]
+
+    def translate_text(self, text: str, name: str = "article") -> Article:
+        """Translate an article given as a string (blank-line or one-line-per-paragraph layout).
+
+        Raises:
+            InputError: the text is empty or not Indonesian.
+            ModelError: a model cannot be loaded.
+        """
+        article = parse_article_bytes(text.encode("utf-8"), name=name) if text.strip() else parse_article_text(text, name)
+        return self.translate_prepared([self.prepare(article)])[0]
+
+    def run_info(self) -> dict[str, object]:
+        """What every report of this run shares: version, models, settings, segmenter."""
+        return {
+            "warta_version": __version__,
+            "models": {pair: translator.info.as_dict() for pair, translator in self.pool.loaded().items()},
+            "settings": self.settings.as_dict(),
+            "segmenter": SEGMENTER,
+        }
+
+    def write(self, article: Article, folder: Path) -> list[Path]:
+        """Write the article's outputs into ``folder`` (created if needed).
+
+        Returns:
+            The files written.
+        """
+        with _timed(article, "write"):
+            return write_article(article, Path(folder), self.run_info(), self.settings.targets)
+
+
+class _timed:
+    """Add the seconds spent in a ``with`` block to ``article.timings[stage]``."""
+
+    def __init__(self, article: Article, stage: str):
+        self.article, self.stage = article, stage
+
+    def __enter__(self) -> None:
+        self.started = time.perf_counter()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.article.timings[self.stage] = self.article.timings.get(self.stage, 0.0) + time.perf_counter() - self.started

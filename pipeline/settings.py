@@ -1,0 +1,65 @@
+"""The options of a run: one dataclass that every entry point fills and every stage reads."""
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from pipeline.errors import UsageError
+
+TARGET_LANGUAGES = ("en", "zh")
+
+
+@dataclass
+class Settings:
+    """How to translate.
+
+    Attributes:
+        targets: which of ``en`` and ``zh`` to produce.
+        source_lang: ``auto`` checks that articles are Indonesian; ``id`` skips that check.
+        models: language pair -> hub id or folder, overriding ``models.pool.DEFAULT_MODELS``;
+            pairs ``id-en``, ``en-zh``, ``id-zh`` (a direct model instead of the pivot).
+        device: ``auto``, ``cpu`` or ``cuda``.
+        backend: inference backend name.
+        beams: beam size for decoding.
+        summary_sentences: how many sentences the summary has.
+        offline: never download models.
+        force: redo articles that are already done (batch runs).
+    """
+
+    targets: tuple[str, ...] = TARGET_LANGUAGES
+    source_lang: str = "auto"
+    models: dict[str, str] = field(default_factory=dict)
+    device: str = "auto"
+    backend: str = "transformers"
+    beams: int = 4
+    summary_sentences: int = 3
+    offline: bool = False
+    force: bool = False
+
+    def __post_init__(self) -> None:
+        self.targets = tuple(self.targets)
+        unknown = [target for target in self.targets if target not in TARGET_LANGUAGES]
+        if unknown or not self.targets:
+            raise UsageError(f"--targets takes a comma-separated list of {', '.join(TARGET_LANGUAGES)}; got '{','.join(self.targets)}'")
+        if self.source_lang not in ("auto", "id"):
+            raise UsageError(f"--source-lang takes auto or id; got '{self.source_lang}'")
+        if self.beams < 1:
+            raise UsageError(f"--beams must be at least 1; got {self.beams}")
+        if self.summary_sentences < 0:
+            raise UsageError(f"--summary-sentences must be 0 or more; got {self.summary_sentences}")
+
+    def as_dict(self) -> dict[str, object]:
+        """The settings as plain JSON-able values, for reports."""
+        values = asdict(self)
+        values["targets"] = list(self.targets)
+        return {key: str(value) if isinstance(value, Path) else value for key, value in values.items()}
+
+    def output_fingerprint(self, model_revisions: dict[str, str]) -> str:
+        """A hash of everything that shapes the output: settings that matter and model revisions.
+
+        ``force`` and ``offline`` change how a run goes, not what it writes, so they are left out.
+        """
+        shaping = {key: value for key, value in self.as_dict().items() if key not in ("force", "offline", "device")}
+        payload = json.dumps({"settings": shaping, "models": model_revisions}, sort_keys=True)
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]

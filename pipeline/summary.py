@@ -1,0 +1,69 @@
+"""The summary stage: an extractive summary that needs no model.
+
+Press releases put the news first, and on Liputan6 a lead-2 extract scores ROUGE-1/2/L
+36.7/20.2/33.7 — close to an abstractive mT5 (DESIGN.md). So the summary picks the N most
+central paragraph sentences (cosine similarity of word-count vectors to the rest of the
+article, Indonesian function words left out), gives the lead a head start, and keeps the
+picks in document order. Their English and Chinese come from the alignment, so the summary
+is consistent with the article in all three languages.
+"""
+
+import math
+import re
+from collections import Counter
+from functools import cache
+
+from data import read_word_list
+from pipeline.article import Article, SummarySentence
+
+_WORD = re.compile(r"[^\W_]+")
+# Sentences shorter than this are datelines or fragments, not summary material.
+_MIN_WORDS = 6
+# Weight of position against centrality: the first sentence gets +LEAD_WEIGHT, later ones less.
+_LEAD_WEIGHT = 0.5
+
+
+@cache
+def _stop_words() -> frozenset[str]:
+    return frozenset(read_word_list("wordlists/id_function_words.txt"))
+
+
+def _bag(text: str) -> Counter[str]:
+    return Counter(word for word in (w.lower() for w in _WORD.findall(text)) if word not in _stop_words() and len(word) > 1)
+
+
+def _cosine(a: Counter[str], b: Counter[str]) -> float:
+    if not a or not b:
+        return 0.0
+    dot = sum(count * b[word] for word, count in a.items())
+    return dot / (math.sqrt(sum(c * c for c in a.values())) * math.sqrt(sum(c * c for c in b.values())))
+
+
+def summarize_article(article: Article, sentences: int = 3) -> Article:
+    """Pick ``sentences`` summary sentences from ``article`` (the summary stage).
+
+    Candidates are sentences of paragraphs and list items with at least a few words; when
+    there are none, every sentence is a candidate. Each sentence's score is its mean cosine
+    similarity to the other candidates plus a lead bonus that falls with position.
+
+    Returns:
+        The same article with ``article.summary`` filled in, in document order.
+    """
+    numbered = article.numbered_sentences()
+    candidates = [
+        entry for entry in numbered
+        if entry[2].kind in ("paragraph", "list_item") and len(entry[3].text.split()) >= _MIN_WORDS
+    ] or numbered
+    bags = [_bag(entry[3].text) for entry in candidates]
+    scores = []
+    for position, bag in enumerate(bags):
+        others = [_cosine(bag, other) for index, other in enumerate(bags) if index != position]
+        centrality = sum(others) / len(others) if others else 0.0
+        scores.append(centrality + _LEAD_WEIGHT / (1 + position))
+    ranked = sorted(range(len(candidates)), key=lambda index: (-scores[index], index))
+    chosen = sorted(ranked[: max(0, sentences)])
+    article.summary = [
+        SummarySentence(block_number, sentence_number, sentence.text, sentence.en, sentence.zh)
+        for block_number, sentence_number, _block, sentence in (candidates[index] for index in chosen)
+    ]
+    return article

@@ -1,0 +1,164 @@
+"""Writing an article's outputs: texts, aligned tables, summary and report (DESIGN.md's contract).
+
+Every file is written atomically: to a temporary name in the same folder, flushed, then
+renamed over the target, so a crash leaves the old file or the new one, never half of one.
+"""
+
+import json
+import os
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+from pipeline.article import Article, Block
+
+TSV_COLUMNS = ("block", "sentence", "kind", "id", "en", "zh", "flags")
+
+
+def write_atomic(path: Path, content: str | bytes) -> None:
+    """Write ``content`` to ``path`` so that readers see the old file or the new one, never a part.
+
+    Raises:
+        OSError: the folder cannot be written.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _block_line(block: Block, text: str) -> str:
+    if block.kind == "heading" and block.marker:
+        return f"{block.marker} {text}"
+    if block.kind == "list_item" and block.marker:
+        return f"{block.marker} {text}"
+    return text
+
+
+def render_translation(article: Article, language: str) -> str:
+    """The article in ``language`` (``en`` or ``zh``) with the source's block structure.
+
+    One block per line group, a blank line between blocks; headings and list items keep
+    their Markdown markers.
+    """
+    glue = "" if language == "zh" else " "
+    lines = []
+    for block in article.blocks:
+        text = glue.join(getattr(sentence, language) for sentence in block.sentences)
+        lines.append(_block_line(block, text))
+    return "\n\n".join(lines) + "\n"
+
+
+def _tsv_cell(value: object) -> str:
+    # Plain TSV as parallel corpora use it: no quoting, so a tab or newline would break the row.
+    return " ".join(str(value).replace("\t", " ").split("\n")).replace("\r", " ")
+
+
+def aligned_rows(article: Article) -> list[dict[str, object]]:
+    """One row per source sentence, in order, with the columns of ``aligned.tsv``."""
+    return [
+        {
+            "block": block_number,
+            "sentence": sentence_number,
+            "kind": block.kind,
+            "id": sentence.text,
+            "en": sentence.en,
+            "zh": sentence.zh,
+            "flags": ",".join(sentence.flags),
+            "source_lang": sentence.lang,
+        }
+        for block_number, sentence_number, block, sentence in article.numbered_sentences()
+    ]
+
+
+def render_tsv(article: Article) -> str:
+    """``aligned.tsv``: a header and one row per source sentence."""
+    lines = ["\t".join(TSV_COLUMNS)]
+    for row in aligned_rows(article):
+        lines.append("\t".join(_tsv_cell(row[column]) for column in TSV_COLUMNS))
+    return "\n".join(lines) + "\n"
+
+
+def render_jsonl(article: Article) -> str:
+    """``aligned.jsonl``: the rows of ``aligned.tsv`` as JSON objects (plus ``source_lang``)."""
+    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in aligned_rows(article))
+
+
+def render_summary(article: Article) -> str:
+    """``summary.json``: the summary in id, en and zh, each sentence with its source position."""
+    summary = {
+        "method": "extractive",
+        "sentences": [
+            {"id": s.id, "en": s.en, "zh": s.zh, "source": [{"block": s.block, "sentence": s.sentence}]}
+            for s in article.summary
+        ],
+    }
+    return json.dumps(summary, ensure_ascii=False, indent=2) + "\n"
+
+
+def flag_counts(article: Article) -> dict[str, int]:
+    """How many sentences carry each flag."""
+    return dict(Counter(flag for sentence in article.sentences() for flag in sentence.flags))
+
+
+def build_report(article: Article, run_info: dict[str, object]) -> dict[str, object]:
+    """``report.json``'s content: how this article's outputs were made.
+
+    Args:
+        article: the finished article.
+        run_info: version, models, settings and anything else shared by the run.
+    """
+    sentences = article.sentences()
+    return {
+        **run_info,
+        "input": {
+            "path": str(article.source) if article.source else None,
+            "name": article.name,
+            "sha256": article.sha256,
+            "encoding": article.encoding,
+        },
+        "language": article.language,
+        "counts": {
+            "blocks": len(article.blocks),
+            "sentences": len(sentences),
+            "english_source_sentences": sum(1 for s in sentences if s.lang == "en"),
+            "split_sentences": sum(1 for s in sentences if "split" in s.flags),
+        },
+        "timings": {stage: round(seconds, 4) for stage, seconds in article.timings.items()},
+        "flags": flag_counts(article),
+        "warnings": article.warnings,
+    }
+
+
+def write_article(article: Article, folder: Path, run_info: dict[str, object], targets: tuple[str, ...]) -> list[Path]:
+    """Write every output file of ``article`` into ``folder``.
+
+    Returns:
+        The paths written.
+
+    Raises:
+        OSError: the folder cannot be written.
+    """
+    outputs: dict[str, str] = {}
+    for language in targets:
+        outputs[f"{language}.txt"] = render_translation(article, language)
+    outputs["aligned.tsv"] = render_tsv(article)
+    outputs["aligned.jsonl"] = render_jsonl(article)
+    outputs["summary.json"] = render_summary(article)
+    written = []
+    for name, content in outputs.items():
+        write_atomic(folder / name, content)
+        written.append(folder / name)
+    # The report comes last: its presence says the other files are complete.
+    report = build_report(article, run_info)
+    write_atomic(folder / "report.json", json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    written.append(folder / "report.json")
+    return written

@@ -1,0 +1,123 @@
+"""warta's command line: ``python run.py translate|models ...`` (also installed as ``warta``).
+
+Exit status: 0 all done, 1 some article failed (the others still finished), 2 usage error.
+Only this module turns warta's errors into exit codes and one-line messages.
+"""
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _model_option(value: str) -> tuple[str, str]:
+    pair, separator, name = value.partition("=")
+    if not separator or not pair or not name:
+        raise argparse.ArgumentTypeError(f"expected PAIR=NAME_OR_PATH (e.g. id-en=Helsinki-NLP/opus-mt-id-en), got '{value}'")
+    return pair.strip(), name.strip()
+
+
+def _targets_option(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="warta",
+        description="Translate Indonesian press releases into English and Simplified Chinese, aligned by sentence.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--model", action="append", type=_model_option, default=[], metavar="PAIR=NAME_OR_PATH",
+                        help="model for a pair: id-en, en-zh, id-zh (direct Chinese instead of the pivot); repeatable")
+    common.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"), help="where models run (default: auto)")
+    common.add_argument("--offline", action="store_true", help="never download; models must be folders or already cached")
+    common.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+
+    translate = commands.add_parser("translate", parents=[common], help="translate article files and folders",
+                                    description="Translate article files (.txt, .md) and folders of them.")
+    translate.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="article files and folders (walked recursively)")
+    translate.add_argument("-o", "--out", type=Path, default=Path("out"), help="output folder (default: out)")
+    translate.add_argument("--targets", type=_targets_option, default=("en", "zh"), help="languages to produce (default: en,zh)")
+    translate.add_argument("--source-lang", default="auto", choices=("auto", "id"),
+                           help="auto: refuse articles that are not Indonesian; id: translate anyway")
+    translate.add_argument("--beams", type=int, default=4, help="beam size (default: 4)")
+    translate.add_argument("--summary-sentences", type=int, default=3, help="sentences in the summary (default: 3)")
+    translate.add_argument("--force", action="store_true", help="redo articles that are already done")
+    translate.add_argument("-q", "--quiet", action="store_true", help="print only errors and the final table")
+
+    models = commands.add_parser("models", parents=[common], help="fetch or show the models for offline use")
+    models.add_argument("action", choices=("download", "list"))
+    return parser
+
+
+def _settings_from(args: argparse.Namespace) -> "Settings":  # noqa: F821 (imported lazily)
+    from pipeline.settings import Settings
+
+    return Settings(
+        targets=args.targets,
+        source_lang=args.source_lang,
+        models=dict(args.model),
+        device=args.device,
+        beams=args.beams,
+        summary_sentences=args.summary_sentences,
+        offline=args.offline,
+        force=args.force,
+    )
+
+
+def _translate(args: argparse.Namespace) -> int:
+    from pipeline.batch import run_translate
+
+    settings = _settings_from(args)
+    result = run_translate(args.inputs, args.out, settings, quiet=args.quiet)
+    return EXIT_FAILED if result.failed else EXIT_OK
+
+
+def _models(args: argparse.Namespace) -> int:
+    from models.loading import cached_revision, is_local_model, local_revision
+    from models.pool import ModelPool
+
+    pool = ModelPool(dict(args.model), args.device, offline=args.offline)
+    for pair, name in pool.models.items():
+        if args.action == "download":
+            translator = pool.get(pair)
+            print(f"{pair}\t{name}\t{translator.info.revision}\tready")
+        else:
+            revision = local_revision(Path(name)) if is_local_model(name) else cached_revision(name)
+            print(f"{pair}\t{name}\t{revision or 'not downloaded'}")
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.offline:
+        os.environ["HF_HUB_OFFLINE"] = "1"
+    from pipeline.errors import ModelError, UsageError, WartaError
+
+    try:
+        return _translate(args) if args.command == "translate" else _models(args)
+    except UsageError as error:
+        print(f"warta: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except ModelError as error:
+        print(f"warta: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except WartaError as error:
+        print(f"warta: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("warta: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

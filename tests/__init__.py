@@ -1,0 +1,1 @@
+"""warta's tests; ``tests.model_factory`` is shared with the benchmarks."""

@@ -1,0 +1,82 @@
+"""Shared fixtures: tiny real models built once per test session, and a fake hub cache.
+
+Files are found relative to this file, never the working directory.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.model_factory import REPO, SAMPLE_ARTICLE, build_default_pair, build_m2m100, build_nllb, sample_sentences
+
+DEFAULT_IDS = {"id-en": "Helsinki-NLP/opus-mt-id-en", "en-zh": "Helsinki-NLP/opus-mt-en-zh"}
+FAKE_COMMIT = {"id-en": "1" * 40, "en-zh": "2" * 40}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_network_for_models(tmp_path_factory: pytest.TempPathFactory) -> None:
+    # No test may reach the Hugging Face hub: point its cache at an empty session folder
+    # (filled by hub_cache below) and forbid downloads.
+    home = tmp_path_factory.mktemp("hf-home")
+    os.environ["HF_HOME"] = str(home)
+    os.environ["HF_HUB_CACHE"] = str(home / "hub")
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_VERBOSITY"] = "error"
+
+
+@pytest.fixture(scope="session")
+def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Folders of tiny id->en and en->zh Marian models (random weights, real tokenizers)."""
+    return build_default_pair(tmp_path_factory.mktemp("tiny-models"))
+
+
+@pytest.fixture(scope="session")
+def tiny_nllb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny NLLB-200-style model folder (direct id->zh)."""
+    return build_nllb(tmp_path_factory.mktemp("tiny-nllb") / "nllb", sample_sentences())
+
+
+@pytest.fixture(scope="session")
+def tiny_m2m100(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny M2M100 model folder (direct id->zh)."""
+    return build_m2m100(tmp_path_factory.mktemp("tiny-m2m100") / "m2m100", sample_sentences())
+
+
+@pytest.fixture(scope="session")
+def hub_cache(tiny_models: dict[str, Path]) -> dict[str, str]:
+    """The tiny models installed in the (session's) hub cache under the default model ids.
+
+    Laid out as huggingface_hub lays out a download (``models--org--name/refs/main`` naming
+    a commit, ``snapshots/<commit>/`` holding the files), so that loading by id goes through
+    exactly the code a real cached download does.
+
+    Returns:
+        pair -> the commit each id resolves to.
+    """
+    cache = Path(os.environ["HF_HUB_CACHE"])
+    for pair, repo_id in DEFAULT_IDS.items():
+        repo = cache / f"models--{repo_id.replace('/', '--')}"
+        snapshot = repo / "snapshots" / FAKE_COMMIT[pair]
+        if not snapshot.exists():
+            shutil.copytree(tiny_models[pair], snapshot)
+            (repo / "refs").mkdir(parents=True, exist_ok=True)
+            (repo / "refs" / "main").write_text(FAKE_COMMIT[pair])
+    return dict(FAKE_COMMIT)
+
+
+@pytest.fixture(scope="session")
+def sample_article() -> Path:
+    """The real press release in ``data/samples/``."""
+    return SAMPLE_ARTICLE
+
+
+def run_cli(*args: str | Path, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    """Run ``python run.py ARGS`` as a user would, with the session's hub settings."""
+    return subprocess.run(
+        [sys.executable, str(REPO / "run.py"), *map(str, args)],
+        cwd=cwd, capture_output=True, text=True, timeout=600, env=dict(os.environ),
+    )
