@@ -3,9 +3,18 @@
 langdetect is random unless seeded and weak on short strings, so it is seeded before every
 call and trusted only on enough text. Indonesian and Malay are close and langdetect confuses
 them, so both count as Indonesian at document level. A sentence goes to English unchanged only
-when langdetect is confident AND English function words outnumber Indonesian ones; anything
-short or ambiguous is treated as Indonesian (translating an English sentence with id->en does
-little harm; passing an Indonesian one through untranslated would).
+when langdetect is confident AND English function words outnumber Indonesian ones AND its
+lower-case content words do not read as Indonesian; anything short or ambiguous is treated as
+Indonesian (translating an English sentence with id->en does little harm; passing an Indonesian
+one through untranslated would).
+
+The last condition is there because press releases embed English names and titles in
+Indonesian sentences ('Ia menyampaikan kuliah berjudul "The Role of the State in the Age of
+..."', 'Delegasi mengunjungi Sun Yat-sen University Cancer Center, and the First Affiliated
+Hospital of ...'). Their lower-case "of", "the" and "and" outnumber the Indonesian function
+words and langdetect, counting letters, calls the whole sentence English. But names and titles
+capitalise their content words, so the sentence's own lower-case content words
+("menyampaikan kuliah berjudul", "mengunjungi") still show that it is Indonesian.
 """
 
 import re
@@ -67,7 +76,11 @@ def check_article_language(article: Article, source_lang: str = "auto") -> Artic
             still runs).
 
     Returns:
-        The same article, with ``article.language`` and each sentence's ``lang`` filled in.
+        The same article, with each sentence's ``lang`` filled in and ``article.language``
+        holding ``requested`` (``source_lang``), ``detected`` (langdetect's most likely code, or
+        None when the text is too short to tell), ``probability`` (its probability),
+        ``candidates`` (code -> probability) and ``english_sentences`` (how many are marked
+        ``en``).
 
     Raises:
         InputError: ``auto`` and the article is not Indonesian; the message names the language
@@ -87,18 +100,24 @@ def check_article_language(article: Article, source_lang: str = "auto") -> Artic
     where = article.source or article.name
     if source_lang == "auto":
         if not found:
-            article.warnings.append("the article is too short to check its language; treated as Indonesian")
+            _warn(article, "the article is too short to check its language; treated as Indonesian")
         elif indonesian < _DOCUMENT_INDONESIAN_PROBABILITY:
             raise InputError(
                 f"{where}: the article is not Indonesian: langdetect found {language_name(top)} ({top}) "
                 f"with probability {found[top]:.2f}; use --source-lang id to translate it anyway"
             )
         elif top == "ms":
-            article.warnings.append(f"langdetect says Malay (ms, {found['ms']:.2f}); Malay and Indonesian are close, treated as Indonesian")
+            _warn(article, f"langdetect says Malay (ms, {found['ms']:.2f}); Malay and Indonesian are close, treated as Indonesian")
     _mark_english_sentences(article)
     english = sum(1 for sentence in article.sentences() if sentence.lang == "en")
     article.language["english_sentences"] = english
     return article
+
+
+def _warn(article: Article, warning: str) -> None:
+    # Checking an article again (a retried batch) must not repeat its warnings in the report.
+    if warning not in article.warnings:
+        article.warnings.append(warning)
 
 
 def _mark_english_sentences(article: Article) -> None:
@@ -111,6 +130,19 @@ def _mark_english_sentences(article: Article) -> None:
         indonesian_words = sum(1 for word in words if word in _function_words("id"))
         if english_words < 2 or english_words <= indonesian_words:
             continue
+        if _content_words_look_indonesian(sentence.text):
+            continue
         probability = detect_languages(sentence.text).get("en", 0.0)
         if probability >= _SENTENCE_ENGLISH_PROBABILITY:
             sentence.lang, sentence.lang_probability = "en", probability
+
+
+def _content_words_look_indonesian(text: str) -> bool:
+    # Lower-case words that are no function word of either list: what the sentence itself says,
+    # as opposed to the capitalised names and titles it quotes (see the module docstring).
+    function_words = _function_words("en") | _function_words("id")
+    content = [word for word in _WORD.findall(text) if word.islower() and word not in function_words]
+    if not content:
+        return False
+    found = detect_languages(" ".join(content))
+    return sum(found.get(code, 0.0) for code in _INDONESIAN) >= 0.5

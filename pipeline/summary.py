@@ -21,6 +21,8 @@ _WORD = re.compile(r"[^\W_]+")
 _MIN_WORDS = 6
 # Weight of position against centrality: the first sentence gets +LEAD_WEIGHT, later ones less.
 _LEAD_WEIGHT = 0.5
+# Blocks whose sentences are summary material (not the title, headings or table cells).
+_BODY_KINDS = ("paragraph", "list_item")
 
 
 @cache
@@ -43,17 +45,24 @@ def summarize_article(article: Article, sentences: int = 3) -> Article:
     """Pick ``sentences`` summary sentences from ``article`` (the summary stage).
 
     Candidates are sentences of paragraphs and list items with at least a few words; when
-    there are none, every sentence is a candidate. Each sentence's score is its mean cosine
-    similarity to the other candidates plus a lead bonus that falls with position.
+    there are none, every sentence of a paragraph or list item; only when the article has
+    neither is every sentence (title, headings, table cells) a candidate. Each sentence's
+    score is its mean cosine similarity to the other candidates plus a lead bonus that falls
+    with position.
+
+    Args:
+        article: an article whose sentences are split (and translated, for ``en``/``zh``).
+        sentences: how many sentences to pick; all candidates when there are fewer, none
+            when 0 or less.
 
     Returns:
         The same article with ``article.summary`` filled in, in document order.
     """
     numbered = article.numbered_sentences()
-    candidates = [
-        entry for entry in numbered
-        if entry[2].kind in ("paragraph", "list_item") and len(entry[3].text.split()) >= _MIN_WORDS
-    ] or numbered
+    body = [entry for entry in numbered if entry[2].kind in _BODY_KINDS]
+    # A heading or the title is never summary material while the article has a body, even one
+    # of short sentences only: a headline says what the article is about, not what happened.
+    candidates = [entry for entry in body if len(entry[3].text.split()) >= _MIN_WORDS] or body or numbered
     bags = [_bag(entry[3].text) for entry in candidates]
     scores = []
     for position, bag in enumerate(bags):

@@ -6,7 +6,8 @@ renamed over the target, so a crash leaves the old file or the new one, never ha
 
 import json
 import os
-import tempfile
+import re
+import secrets
 from collections import Counter
 from pathlib import Path
 
@@ -18,12 +19,15 @@ TSV_COLUMNS = ("block", "sentence", "kind", "id", "en", "zh", "flags")
 def write_atomic(path: Path, content: str | bytes) -> None:
     """Write ``content`` to ``path`` so that readers see the old file or the new one, never a part.
 
+    The new file gets the permissions any new file in that folder gets (``0o666`` less the
+    umask), as if written directly: outputs are meant to be read by reviewers and web servers.
+
     Raises:
         OSError: the folder cannot be written.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     data = content.encode("utf-8") if isinstance(content, str) else content
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle, temporary = _create_temporary(path)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -35,10 +39,23 @@ def write_atomic(path: Path, content: str | bytes) -> None:
         raise
 
 
+def _create_temporary(path: Path) -> tuple[int, str]:
+    # Not tempfile.mkstemp: it creates the file with mode 0o600, which os.replace would carry
+    # over to the output, leaving it unreadable to everyone but its writer. os.open with
+    # 0o666 lets the umask decide, as for any other new file.
+    while True:
+        temporary = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
+        try:
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+            return os.open(temporary, flags, 0o666), str(temporary)
+        except FileExistsError:
+            continue
+
+
 def _block_line(block: Block, text: str) -> str:
-    if block.kind == "heading" and block.marker:
-        return f"{block.marker} {text}"
-    if block.kind == "list_item" and block.marker:
+    # The reader keeps a marker only where the source had one: Markdown heading markers (also on
+    # a "# title"), list markers. A title's "#" is kept too, so the output stays valid Markdown.
+    if block.marker:
         return f"{block.marker} {text}"
     return text
 
@@ -46,8 +63,9 @@ def _block_line(block: Block, text: str) -> str:
 def render_translation(article: Article, language: str) -> str:
     """The article in ``language`` (``en`` or ``zh``) with the source's block structure.
 
-    One block per line group, a blank line between blocks; headings and list items keep
-    their Markdown markers.
+    One block per line group, a blank line between blocks; headings (a Markdown title too)
+    and list items keep their markers. Chinese sentences are joined without spaces, English
+    ones with a space.
     """
     glue = "" if language == "zh" else " "
     lines = []
@@ -57,9 +75,13 @@ def render_translation(article: Article, language: str) -> str:
     return "\n\n".join(lines) + "\n"
 
 
+# Everything str.splitlines() breaks a line at (readers of corpora use it), and the tab.
+_LINE_BREAKS_AND_TABS = re.compile("\r\n|[\t\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
 def _tsv_cell(value: object) -> str:
-    # Plain TSV as parallel corpora use it: no quoting, so a tab or newline would break the row.
-    return " ".join(str(value).replace("\t", " ").split("\n")).replace("\r", " ")
+    # Plain TSV as parallel corpora use it: no quoting, so a tab or line break would break the row.
+    return _LINE_BREAKS_AND_TABS.sub(" ", str(value))
 
 
 def aligned_rows(article: Article) -> list[dict[str, object]]:
@@ -89,7 +111,14 @@ def render_tsv(article: Article) -> str:
 
 def render_jsonl(article: Article) -> str:
     """``aligned.jsonl``: the rows of ``aligned.tsv`` as JSON objects (plus ``source_lang``)."""
-    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in aligned_rows(article))
+    return "".join(_json_line(row) + "\n" for row in aligned_rows(article))
+
+
+def _json_line(row: dict[str, object]) -> str:
+    # json.dumps escapes only U+0000-U+001F; with ensure_ascii=False it writes NEL, LINE
+    # SEPARATOR and PARAGRAPH SEPARATOR raw, and str.splitlines() would cut the row there.
+    line = json.dumps(row, ensure_ascii=False)
+    return line.replace("\x85", "\\u0085").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def render_summary(article: Article) -> str:
