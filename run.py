@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def _model_option(value: str) -> tuple[str, str]:
@@ -49,7 +49,10 @@ def build_parser() -> argparse.ArgumentParser:
     translate.add_argument("--beams", type=int, default=4, help="beam size (default: 4)")
     translate.add_argument("--summary-sentences", type=int, default=3, help="sentences in the summary (default: 3)")
     translate.add_argument("--force", action="store_true", help="redo articles that are already done")
-    translate.add_argument("-q", "--quiet", action="store_true", help="print only errors and the final table")
+    translate.add_argument("--window-sentences", type=int, default=512, metavar="N",
+                           help="sentences of several articles translated together (default: 512); "
+                                "smaller writes articles sooner, larger fills batches better")
+    translate.add_argument("-q", "--quiet", action="store_true", help="no progress bar or log lines; only errors and the final table")
 
     models = commands.add_parser("models", parents=[common], help="fetch or show the models for offline use")
     models.add_argument("action", choices=("download", "list"))
@@ -68,14 +71,18 @@ def _settings_from(args: argparse.Namespace) -> "Settings":  # noqa: F821 (impor
         summary_sentences=args.summary_sentences,
         offline=args.offline,
         force=args.force,
+        window_sentences=args.window_sentences,
     )
 
 
 def _translate(args: argparse.Namespace) -> int:
-    from pipeline.batch import run_translate
+    from pipeline.batch import format_summary, run_translate
 
     settings = _settings_from(args)
     result = run_translate(args.inputs, args.out, settings, quiet=args.quiet)
+    print(format_summary(result, args.out))
+    if result.interrupted:
+        return EXIT_INTERRUPTED
     return EXIT_FAILED if result.failed else EXIT_OK
 
 
@@ -101,22 +108,19 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if args.offline:
         os.environ["HF_HUB_OFFLINE"] = "1"
-    from pipeline.errors import ModelError, UsageError, WartaError
+    from pipeline.errors import UsageError, WartaError
 
     try:
         return _translate(args) if args.command == "translate" else _models(args)
     except UsageError as error:
         print(f"warta: {error}", file=sys.stderr)
         return EXIT_USAGE
-    except ModelError as error:
-        print(f"warta: {error}", file=sys.stderr)
-        return EXIT_FAILED
-    except WartaError as error:
+    except WartaError as error:  # ModelError, InputError (e.g. a busy output folder)
         print(f"warta: {error}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
-        print("warta: interrupted", file=sys.stderr)
-        return 130
+        print("warta: interrupted; run the same command again to resume", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

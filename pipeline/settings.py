@@ -25,6 +25,8 @@ class Settings:
         summary_sentences: how many sentences the summary has.
         offline: never download models.
         force: redo articles that are already done (batch runs).
+        window_sentences: sentences of several articles translated together in a batch run;
+            larger windows fill and sort batches better, smaller ones write articles sooner.
     """
 
     targets: tuple[str, ...] = TARGET_LANGUAGES
@@ -36,6 +38,7 @@ class Settings:
     summary_sentences: int = 3
     offline: bool = False
     force: bool = False
+    window_sentences: int = 512
 
     def __post_init__(self) -> None:
         self.targets = tuple(self.targets)
@@ -46,6 +49,8 @@ class Settings:
             raise UsageError(f"--source-lang takes auto or id; got '{self.source_lang}'")
         if self.beams < 1:
             raise UsageError(f"--beams must be at least 1; got {self.beams}")
+        if self.window_sentences < 1:
+            raise UsageError(f"--window-sentences must be at least 1; got {self.window_sentences}")
         if self.summary_sentences < 0:
             raise UsageError(f"--summary-sentences must be 0 or more; got {self.summary_sentences}")
 
@@ -58,8 +63,10 @@ class Settings:
     def output_fingerprint(self, model_revisions: dict[str, str]) -> str:
         """A hash of everything that shapes the output: settings that matter and model revisions.
 
-        ``force`` and ``offline`` change how a run goes, not what it writes, so they are left out.
+        ``force``, ``offline``, ``device`` and ``window_sentences`` change how a run goes, not
+        what it writes, so they are left out.
         """
-        shaping = {key: value for key, value in self.as_dict().items() if key not in ("force", "offline", "device")}
+        how = ("force", "offline", "device", "window_sentences")
+        shaping = {key: value for key, value in self.as_dict().items() if key not in how}
         payload = json.dumps({"settings": shaping, "models": model_revisions}, sort_keys=True)
         return hashlib.sha256(payload.encode()).hexdigest()[:16]

@@ -69,7 +69,7 @@ def test_bad_articles_fail_with_one_line_each_and_the_good_one_finishes(tiny_mod
     result = run_cli("translate", empty, binary, english, sample_article, "-o", out,
                      "--model", f"id-en={tiny_models['id-en']}", "--model", f"en-zh={tiny_models['en-zh']}")
     assert result.returncode == 1
-    errors = [line for line in result.stderr.splitlines() if line.startswith("warta:")]
+    errors = [line for line in result.stdout.splitlines() if line.startswith("failed:")]
     assert any(str(empty) in line and "empty" in line for line in errors)
     assert any(str(binary) in line and "binary" in line for line in errors)
     assert any(str(english) in line and "not Indonesian" in line and "English (en)" in line
