@@ -77,9 +77,9 @@ def _settings_from(args: argparse.Namespace) -> "Settings":  # noqa: F821 (impor
 
 def _translate(args: argparse.Namespace) -> int:
     from pipeline.batch import format_summary, run_translate
+    from pipeline.orchestrator import Warta
 
-    settings = _settings_from(args)
-    result = run_translate(args.inputs, args.out, settings, quiet=args.quiet)
+    result = run_translate(args.inputs, args.out, Warta(_settings_from(args)), quiet=args.quiet)
     print(format_summary(result, args.out))
     if result.interrupted:
         return EXIT_INTERRUPTED

@@ -27,7 +27,6 @@ from pipeline.manifest import Manifest, OutputLock
 from pipeline.orchestrator import Warta
 from pipeline.progress import Progress
 from pipeline.reading import TEXT_SUFFIXES
-from pipeline.settings import Settings
 from pipeline.writers import flag_counts
 
 log = logging.getLogger(__name__)
@@ -151,15 +150,14 @@ class _StopRequest:
             signal.signal(signal.SIGINT, self.previous)  # type: ignore[arg-type]
 
 
-def run_translate(inputs: list[Path], out: Path, settings: Settings, quiet: bool = False, warta: Warta | None = None) -> BatchResult:
+def run_translate(inputs: list[Path], out: Path, warta: Warta, quiet: bool = False) -> BatchResult:
     """Translate every article among ``inputs`` into ``out``, resumably.
 
     Args:
         inputs: files and folders.
         out: the output folder.
-        settings: how to translate.
-        quiet: no progress output (the final table is still printed).
-        warta: an existing Warta to reuse (its loaded models), else one is made from settings.
+        warta: the translator, with the run's settings.
+        quiet: no progress output (failures and the final table are still printed).
 
     Returns:
         What the run did.
@@ -170,11 +168,12 @@ def run_translate(inputs: list[Path], out: Path, settings: Settings, quiet: bool
         ModelError: a model cannot be loaded.
     """
     started = time.monotonic()
-    warta = warta or Warta(settings)
+    settings = warta.settings
     jobs, unreadable = find_articles(inputs, exclude=out)
     result = BatchResult()
     out.mkdir(parents=True, exist_ok=True)
     with OutputLock(out):
+        _remove_stale_temporary_files(out)
         manifest = Manifest.load(out)
         fingerprint = settings.output_fingerprint(model_revisions(warta))
         progress = Progress(len(jobs), quiet)
@@ -189,6 +188,13 @@ def run_translate(inputs: list[Path], out: Path, settings: Settings, quiet: bool
             write_index(out, manifest.articles)
             result.seconds = time.monotonic() - started
     return result
+
+
+def _remove_stale_temporary_files(out: Path) -> None:
+    # A run killed in the middle of write_atomic leaves its hidden temporary file; the files
+    # themselves are whole (old or new). Safe to remove: we hold the folder's lock.
+    for stale in out.rglob(".*.tmp"):
+        stale.unlink(missing_ok=True)
 
 
 def _run_windows(

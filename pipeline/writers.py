@@ -176,6 +176,12 @@ def write_article(article: Article, folder: Path, run_info: dict[str, object], t
     Raises:
         OSError: the folder cannot be written.
     """
+    # report.json is written last and removed first: while it is missing, the folder is not
+    # a finished article (the batch manifest checks for it), whatever else is there.
+    (folder / "report.json").unlink(missing_ok=True)
+    for language in ("en", "zh"):
+        if language not in targets:
+            (folder / f"{language}.txt").unlink(missing_ok=True)  # from a run with other targets
     outputs: dict[str, str] = {}
     for language in targets:
         outputs[f"{language}.txt"] = render_translation(article, language)

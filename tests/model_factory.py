@@ -82,6 +82,8 @@ def build_marian(
     max_positions: int = 512,
     eos_bias: float | None = 4.0,
     seed: int = 0,
+    vocab_total: int | None = None,
+    min_new_tokens: int = 2,
 ) -> Path:
     """Build and save a Marian model (opus-mt's family) with its tokenizer into ``folder``.
 
@@ -94,6 +96,10 @@ def build_marian(
         d_model, layers, heads, ffn, max_positions: the model's shape.
         eos_bias: logit bias on end-of-sentence so random outputs stay short; None for none.
         seed: torch seed for the random weights.
+        vocab_total: pad the vocabulary with unused entries to this size, so that the output
+            layer has a real model's width (for speed benchmarks).
+        min_new_tokens: the model's own minimum output length; with a large ``eos_bias``
+            every output then has exactly this many tokens.
 
     Returns:
         ``folder``.
@@ -109,6 +115,8 @@ def build_marian(
     vocabulary: dict[str, int] = {"</s>": 0, "<unk>": 1}
     for piece in _sentencepiece_pieces(source_model) + _sentencepiece_pieces(target_model) + list(target_tokens):
         vocabulary.setdefault(piece, len(vocabulary))
+    for filler in range(len(vocabulary), (vocab_total or 0) - 1):
+        vocabulary[f"<unused{filler}>"] = filler
     vocabulary["<pad>"] = len(vocabulary)
     shutil.copy(source_model, folder / "source.spm")
     shutil.copy(target_model, folder / "target.spm")
@@ -125,7 +133,7 @@ def build_marian(
     )
     torch.manual_seed(seed)
     model = MarianMTModel(config)
-    _stop_early(model, 0, vocabulary["<unk>"], eos_bias)
+    _stop_early(model, 0, vocabulary["<unk>"], eos_bias, min_new_tokens)
     model.save_pretrained(folder)
     return folder
 
