@@ -37,6 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="model for a pair: id-en, en-zh, id-zh (direct Chinese instead of the pivot); repeatable")
     common.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"), help="where models run (default: auto)")
     common.add_argument("--offline", action="store_true", help="never download; models must be folders or already cached")
+    common.add_argument("--backend", default="auto", choices=("auto", "transformers", "ctranslate2"),
+                        help="inference engine (default auto: ctranslate2 when installed, else transformers)")
+    common.add_argument("--compute-type", default=None, metavar="TYPE",
+                        help="ctranslate2 compute type (default int8 on CPU, float16 on CUDA)")
     common.add_argument("-v", "--verbose", action="store_true", help="log what happens")
 
     translate = commands.add_parser("translate", parents=[common], help="translate article files and folders",
@@ -67,6 +71,8 @@ def _settings_from(args: argparse.Namespace) -> "Settings":  # noqa: F821 (impor
         source_lang=args.source_lang,
         models=dict(args.model),
         device=args.device,
+        backend=args.backend,
+        compute_type=args.compute_type,
         beams=args.beams,
         summary_sentences=args.summary_sentences,
         offline=args.offline,
@@ -90,7 +96,7 @@ def _models(args: argparse.Namespace) -> int:
     from models.loading import cached_revision, is_local_model, local_revision
     from models.pool import ModelPool
 
-    pool = ModelPool(dict(args.model), args.device, offline=args.offline)
+    pool = ModelPool(dict(args.model), args.device, args.backend, args.offline, args.compute_type)
     for pair, name in pool.models.items():
         if args.action == "download":
             translator = pool.get(pair)

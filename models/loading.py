@@ -30,6 +30,7 @@ class LoadedModel:
         revision: the hub commit loaded, or ``local:<fingerprint>`` for a plain folder.
         weights: the weights format loaded (``safetensors`` or ``pytorch (weights-only)``).
         tokenizer, model: the loaded transformers objects.
+        folder: the local folder holding the model's config (the cache snapshot for a hub id).
     """
 
     name: str
@@ -37,6 +38,7 @@ class LoadedModel:
     weights: str
     tokenizer: Any
     model: Any
+    folder: Path
 
 
 def is_local_model(name: str) -> bool:
@@ -88,7 +90,7 @@ def load_seq2seq(name: str, offline: bool = False) -> LoadedModel:
     if is_local_model(name):
         folder = Path(name).expanduser()
         tokenizer, model, weights = _load_from(str(folder), local_files_only=True, name=name)
-        return LoadedModel(name, local_revision(folder), weights, tokenizer, model)
+        return LoadedModel(name, local_revision(folder), weights, tokenizer, model, folder)
     if not re.match(r"^[\w.-]+(/[\w.-]+)?$", name):
         raise ModelError(f"model '{name}' is neither a folder on disk nor a Hugging Face id")
     try:
@@ -101,7 +103,11 @@ def load_seq2seq(name: str, offline: bool = False) -> LoadedModel:
             ) from None
         log.info("downloading %s from the Hugging Face hub", name)
         tokenizer, model, weights = _load_from(name, local_files_only=False, name=name)
-    return LoadedModel(name, cached_revision(name) or "unknown", weights, tokenizer, model)
+    from huggingface_hub import try_to_load_from_cache
+
+    config = try_to_load_from_cache(name, "config.json")
+    folder = Path(config).parent if isinstance(config, str) else Path(name)
+    return LoadedModel(name, cached_revision(name) or "unknown", weights, tokenizer, model, folder)
 
 
 def _load_from(source: str, local_files_only: bool, name: str) -> tuple[Any, Any, str]:

@@ -1,8 +1,12 @@
 """One translator per model per process, loaded the first time a language pair needs it."""
 
-from models.backends import Translator, get_backend
+import logging
+
+from models.backends import Translator, get_backend, resolve_backend
 from models.devices import resolve_device
-from pipeline.errors import UsageError
+from pipeline.errors import ModelError, UsageError
+
+log = logging.getLogger(__name__)
 
 #: The language pairs a user can set with ``--model PAIR=NAME``.
 MODEL_PAIRS = ("id-en", "en-zh", "id-zh", "summarizer")
@@ -14,7 +18,7 @@ DEFAULT_MODELS = {
 }
 
 # Shared by every pool in the process: a batch run and the API reuse loaded models.
-_LOADED: dict[tuple[str, str, str], Translator] = {}
+_LOADED: dict[tuple[str, str, str, str | None], Translator] = {}
 
 
 class ModelPool:
@@ -23,18 +27,24 @@ class ModelPool:
     Args:
         models: pair -> hub id or folder; pairs not given use ``DEFAULT_MODELS``.
         device: ``auto``, ``cpu`` or ``cuda``.
-        backend: the backend name (see ``models.backends``).
+        backend: the backend name (see ``models.backends``); ``auto`` is resolved here.
         offline: never use the network.
+        compute_type: CTranslate2 compute type (None: int8 on CPU, float16 on CUDA).
     """
 
-    def __init__(self, models: dict[str, str], device: str = "auto", backend: str = "transformers", offline: bool = False):
+    def __init__(
+        self, models: dict[str, str], device: str = "auto", backend: str = "transformers", offline: bool = False,
+        compute_type: str | None = None,
+    ):
         unknown = set(models) - set(MODEL_PAIRS)
         if unknown:
             raise UsageError(f"unknown model pair(s) {', '.join(sorted(unknown))} (pairs: {', '.join(MODEL_PAIRS)})")
         self.models = {**DEFAULT_MODELS, **models}
         self.device_request = device
-        self.backend = backend
+        self.backend = resolve_backend(backend)
+        get_backend(self.backend)  # fail now, with the pip command, if it is not installed
         self.offline = offline
+        self.compute_type = compute_type
 
     def has(self, pair: str) -> bool:
         """True when a model is configured for ``pair``."""
@@ -50,16 +60,29 @@ class ModelPool:
         if pair not in self.models:
             raise UsageError(f"no model configured for '{pair}' (use --model {pair}=NAME_OR_PATH)")
         device = resolve_device(self.device_request)
-        key = (self.models[pair], self.backend, device)
+        key = (self.models[pair], self.backend, device, self.compute_type)
         if key not in _LOADED:
-            _LOADED[key] = get_backend(self.backend)(self.models[pair], device=device, offline=self.offline)
+            _LOADED[key] = self._load(self.models[pair], device)
         return _LOADED[key]
+
+    def _load(self, name: str, device: str) -> Translator:
+        if self.backend != "ctranslate2":
+            return get_backend(self.backend)(name, device=device, offline=self.offline)
+        try:
+            return get_backend("ctranslate2")(name, device=device, offline=self.offline, compute_type=self.compute_type)
+        except ModelError as error:
+            if device != "cuda":
+                raise
+            # The published ctranslate2 wheels need CUDA 12's cuBLAS; on a CUDA-13-only machine
+            # they cannot run. transformers on the GPU is the next-fastest path (DESIGN.md).
+            log.warning("%s; falling back to the transformers backend on cuda", error)
+            return get_backend("transformers")(name, device=device, offline=self.offline)
 
     def loaded(self) -> dict[str, Translator]:
         """The translators of this pool's pairs that are loaded, by pair."""
         found = {}
         for pair, name in self.models.items():
-            for (loaded_name, backend, _device), translator in _LOADED.items():
-                if loaded_name == name and backend == self.backend:
+            for (loaded_name, backend, _device, compute_type), translator in _LOADED.items():
+                if loaded_name == name and backend == self.backend and compute_type == self.compute_type:
                     found[pair] = translator
         return found

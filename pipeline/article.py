@@ -25,6 +25,7 @@ class Sentence:
         zh: the Chinese text ("" until translated).
         flags: QA and processing flags, e.g. ``"split"`` when the sentence was too long for
             the model and was translated in pieces.
+        qa: QA flag -> the target languages that raised it (``{"number": ["zh"]}``).
     """
 
     text: str
@@ -33,6 +34,7 @@ class Sentence:
     en: str = ""
     zh: str = ""
     flags: list[str] = field(default_factory=list)
+    qa: dict[str, list[str]] = field(default_factory=dict)
 
     def add_flag(self, flag: str) -> None:
         """Add ``flag`` once, keeping the order flags were raised in."""

@@ -11,12 +11,15 @@
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
+from models.backends import resolve_backend
 from models.pool import ModelPool
 from pipeline import __version__
 from pipeline.article import Article
 from pipeline.language import check_article_language
+from pipeline.qa import check_article
 from pipeline.reading import parse_article_bytes, parse_article_text, read_article
 from pipeline.sentences import split_article
 from pipeline.settings import Settings
@@ -38,8 +41,12 @@ class Warta:
     """
 
     def __init__(self, settings: Settings | None = None):
-        self.settings = settings or Settings()
-        self.pool = ModelPool(self.settings.models, self.settings.device, self.settings.backend, self.settings.offline)
+        settings = settings or Settings()
+        # "auto" becomes the backend actually used, so reports and the batch fingerprint name it.
+        self.settings = replace(settings, backend=resolve_backend(settings.backend))
+        self.pool = ModelPool(
+            self.settings.models, self.settings.device, self.settings.backend, self.settings.offline, self.settings.compute_type
+        )
 
     def prepare(self, article: Article) -> Article:
         """Split an article read from disk or text into sentences and check its language.
@@ -65,7 +72,7 @@ class Warta:
         return self.prepare(article)
 
     def translate_prepared(self, articles: list[Article], on_progress: Callable[[int], None] | None = None) -> list[Article]:
-        """Translate and summarize prepared articles together, filling batches across them.
+        """Translate, QA-check and summarize prepared articles together, filling batches across them.
 
         Raises:
             ModelError: a model cannot be loaded.
@@ -77,6 +84,8 @@ class Warta:
         for article in articles:
             # Shared batches: each article is charged its share of the sentences.
             article.timings["translate"] = elapsed * len(article.sentences()) / total
+            with _timed(article, "qa"):
+                check_article(article, self.settings.targets)
             with _timed(article, "summary"):
                 summarize_article(article, self.settings.summary_sentences)
         return articles

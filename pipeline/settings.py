@@ -20,7 +20,10 @@ class Settings:
         models: language pair -> hub id or folder, overriding ``models.pool.DEFAULT_MODELS``;
             pairs ``id-en``, ``en-zh``, ``id-zh`` (a direct model instead of the pivot).
         device: ``auto``, ``cpu`` or ``cuda``.
-        backend: inference backend name.
+        backend: ``auto`` (ctranslate2 when installed, else transformers), ``transformers`` or
+            ``ctranslate2``; ``Warta`` resolves ``auto`` so reports name the backend used.
+        compute_type: CTranslate2 compute type (``int8``, ``int8_float16``, ``float16``,
+            ``float32``...); None for int8 on the CPU and float16 on CUDA.
         beams: beam size for decoding.
         summary_sentences: how many sentences the summary has.
         offline: never download models.
@@ -33,7 +36,8 @@ class Settings:
     source_lang: str = "auto"
     models: dict[str, str] = field(default_factory=dict)
     device: str = "auto"
-    backend: str = "transformers"
+    backend: str = "auto"
+    compute_type: str | None = None
     beams: int = 4
     summary_sentences: int = 3
     offline: bool = False

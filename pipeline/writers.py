@@ -96,6 +96,7 @@ def aligned_rows(article: Article) -> list[dict[str, object]]:
             "zh": sentence.zh,
             "flags": ",".join(sentence.flags),
             "source_lang": sentence.lang,
+            "qa": sentence.qa,
         }
         for block_number, sentence_number, block, sentence in article.numbered_sentences()
     ]
@@ -176,18 +177,27 @@ def write_article(article: Article, folder: Path, run_info: dict[str, object], t
     Raises:
         OSError: the folder cannot be written.
     """
+    # Imported here: these modules build on this one's row helpers.
+    from pipeline.review_page import render_review_page
+    from pipeline.spreadsheet import render_xlsx
+    from pipeline.tmx import render_tmx
+
     # report.json is written last and removed first: while it is missing, the folder is not
     # a finished article (the batch manifest checks for it), whatever else is there.
     (folder / "report.json").unlink(missing_ok=True)
     for language in ("en", "zh"):
         if language not in targets:
             (folder / f"{language}.txt").unlink(missing_ok=True)  # from a run with other targets
-    outputs: dict[str, str] = {}
+
+    outputs: dict[str, str | bytes] = {}
     for language in targets:
         outputs[f"{language}.txt"] = render_translation(article, language)
     outputs["aligned.tsv"] = render_tsv(article)
     outputs["aligned.jsonl"] = render_jsonl(article)
     outputs["summary.json"] = render_summary(article)
+    outputs["review.html"] = render_review_page(article, run_info, targets)
+    outputs["article.tmx"] = render_tmx(article, targets)
+    outputs["aligned.xlsx"] = render_xlsx(article)
     written = []
     for name, content in outputs.items():
         write_atomic(folder / name, content)

@@ -32,7 +32,7 @@ def train_sentencepiece(texts: list[str], prefix: Path, vocab_size: int, model_t
     spm.SentencePieceTrainer.train(
         input=str(corpus), model_prefix=str(prefix), vocab_size=vocab_size, model_type=model_type,
         character_coverage=1.0, hard_vocab_limit=False, minloglevel=2, num_threads=1,
-        **({"bos_id": -1, "eos_id": -1, "unk_id": 0} if model_type == "unigram" else {}),
+        **({"bos_id": -1, "eos_id": -1, "unk_id": 0} if model_type != "bpe" else {}),
     )
     return prefix.with_suffix(".model")
 
@@ -84,6 +84,8 @@ def build_marian(
     seed: int = 0,
     vocab_total: int | None = None,
     min_new_tokens: int = 2,
+    spm_type: str = "unigram",
+    init_std: float = 0.02,
 ) -> Path:
     """Build and save a Marian model (opus-mt's family) with its tokenizer into ``folder``.
 
@@ -100,6 +102,9 @@ def build_marian(
             layer has a real model's width (for speed benchmarks).
         min_new_tokens: the model's own minimum output length; with a large ``eos_bias``
             every output then has exactly this many tokens.
+        spm_type: SentencePiece model type; ``word`` gives about one token per word.
+        init_std: standard deviation of the random weights; larger values make the output
+            depend visibly on the input (the default is transformers').
 
     Returns:
         ``folder``.
@@ -110,8 +115,8 @@ def build_marian(
     folder.mkdir(parents=True, exist_ok=True)
     work = folder / "_spm"
     work.mkdir(exist_ok=True)
-    source_model = train_sentencepiece(source_texts, work / "source", vocab_size)
-    target_model = train_sentencepiece(target_texts, work / "target", vocab_size) if target_texts else source_model
+    source_model = train_sentencepiece(source_texts, work / "source", vocab_size, spm_type)
+    target_model = train_sentencepiece(target_texts, work / "target", vocab_size, spm_type) if target_texts else source_model
     vocabulary: dict[str, int] = {"</s>": 0, "<unk>": 1}
     for piece in _sentencepiece_pieces(source_model) + _sentencepiece_pieces(target_model) + list(target_tokens):
         vocabulary.setdefault(piece, len(vocabulary))
@@ -129,7 +134,7 @@ def build_marian(
         vocab_size=len(vocabulary), d_model=d_model, encoder_layers=layers, decoder_layers=layers,
         encoder_attention_heads=heads, decoder_attention_heads=heads, encoder_ffn_dim=ffn, decoder_ffn_dim=ffn,
         max_position_embeddings=max_positions, pad_token_id=pad, eos_token_id=0, decoder_start_token_id=pad,
-        forced_eos_token_id=0, share_encoder_decoder_embeddings=True,
+        forced_eos_token_id=0, share_encoder_decoder_embeddings=True, init_std=init_std,
     )
     torch.manual_seed(seed)
     model = MarianMTModel(config)

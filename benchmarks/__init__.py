@@ -1,0 +1,1 @@
+"""Speed benchmarks: scripts that print figures, never tests."""

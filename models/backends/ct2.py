@@ -1,0 +1,189 @@
+"""The fast backend: CTranslate2 (the engine behind faster-whisper and Argos Translate).
+
+A Hugging Face model is converted once, from its local folder (no network), into
+``<HF_HOME>/warta-ctranslate2/<model>/<revision>-<compute type>/`` and loaded from there on every
+later run. int8 on the CPU, float16 on CUDA, or ``--compute-type``. The tokenizer stays the
+model's own transformers tokenizer, so both backends read and write exactly the same tokens,
+and the model's generation config (minimum length, banned tokens) is honoured the same way.
+"""
+
+import math
+import os
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from models.backends.base import ModelInfo, Translation
+from models.families import detect_family, language_control
+from models.loading import LoadedModel, load_seq2seq
+from pipeline.errors import ModelError
+
+_OUTPUT_RATIO = 2.0
+_OUTPUT_SLACK = 16
+_BATCH_TOKENS = {"cpu": 4096, "cuda": 32768}
+DEFAULT_COMPUTE_TYPES = {"cpu": "int8", "cuda": "float16"}
+
+
+def converted_models_home() -> Path:
+    """Where converted models live: beside the Hugging Face cache."""
+    from huggingface_hub.constants import HF_HOME
+
+    return Path(os.environ.get("WARTA_CT2_HOME", Path(HF_HOME) / "warta-ctranslate2"))
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^\w.-]+", "--", text.strip("/")).strip("-") or "model"
+
+
+def _converted_target_vocabulary(folder: Path) -> set[str]:
+    import json
+
+    for name in ("target_vocabulary.json", "shared_vocabulary.json"):
+        if (folder / name).is_file():
+            return set(json.loads((folder / name).read_text(encoding="utf-8")))
+    return set()
+
+
+def _LoadedModelConverter(loaded: LoadedModel) -> Any:
+    """A CTranslate2 converter for a model warta has already loaded (no second load, no network)."""
+    from ctranslate2.converters import TransformersConverter
+
+    class Converter(TransformersConverter):  # type: ignore[misc]
+        def load_model(self, model_class: Any, model_name_or_path: str, **kwargs: Any) -> Any:
+            return loaded.model
+
+        def load_tokenizer(self, tokenizer_class: Any, model_name_or_path: str, **kwargs: Any) -> Any:
+            return loaded.tokenizer
+
+    return Converter(str(loaded.folder))
+
+
+class CTranslate2Translator:
+    """A Marian, NLLB or M2M100 model run by CTranslate2.
+
+    Args:
+        name: a Hugging Face id or a local folder (the same names the transformers backend takes).
+        device: ``cpu`` or ``cuda`` (already resolved).
+        offline: never use the network.
+        compute_type: CTranslate2 compute type; None for int8 on CPU, float16 on CUDA.
+
+    Raises:
+        ModelError: the model cannot be found, converted or loaded; on CUDA, the message names
+            the CUDA library that is missing.
+    """
+
+    backend_name = "ctranslate2"
+
+    def __init__(self, name: str, device: str = "cpu", offline: bool = False, compute_type: str | None = None):
+        import ctranslate2
+
+        loaded = load_seq2seq(name, offline=offline)
+        self.tokenizer: Any = loaded.tokenizer
+        self.family = detect_family(loaded.model.config, self.tokenizer)
+        self.compute_type = compute_type or DEFAULT_COMPUTE_TYPES[device]
+        folder = self._convert_once(loaded)
+        generation = loaded.model.generation_config
+        self._min_length = int(getattr(generation, "min_new_tokens", None) or 0)
+        # Banned sequences the converted vocabulary still has (CTranslate2 drops Marian's <pad>,
+        # which then cannot be generated anyway).
+        vocabulary = _converted_target_vocabulary(folder)
+        self._banned = [
+            tokens for tokens in (self.tokenizer.convert_ids_to_tokens(ids) for ids in (getattr(generation, "bad_words_ids", None) or []))
+            if all(token in vocabulary for token in tokens)
+        ]
+        positions = getattr(loaded.model.config, "max_position_embeddings", 512) or 512
+        del loaded  # the PyTorch weights are not needed once converted
+        threads = os.cpu_count() or 1
+        try:
+            self.translator = ctranslate2.Translator(
+                str(folder), device=device, compute_type=self.compute_type, inter_threads=1, intra_threads=threads if device == "cpu" else 0
+            )
+        except (RuntimeError, OSError, ValueError) as error:
+            raise ModelError(f"ctranslate2 cannot load '{name}' on {device} with {self.compute_type}: {str(error).splitlines()[0]}") from error
+        self.device = device
+        self.info = ModelInfo(name, self.revision, self.family, f"ctranslate2 {ctranslate2.__version__} {self.compute_type}", device, "converted")
+        self.max_output_tokens = positions
+        self.max_input_tokens = max(8, int((positions - _OUTPUT_SLACK) / _OUTPUT_RATIO) - 2)
+        self.batch_tokens = _BATCH_TOKENS[device]
+        self.segments_translated = 0
+        self.calls = 0
+
+    def _convert_once(self, loaded: LoadedModel) -> Path:
+        self.revision = loaded.revision
+        folder = converted_models_home() / _slug(loaded.name) / f"{_slug(loaded.revision)}-{self.compute_type}"
+        if (folder / "model.bin").is_file():
+            return folder
+        # Convert into a temporary folder and rename: a crash never leaves a half model behind.
+        partial = folder.with_name(folder.name + ".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.parent.mkdir(parents=True, exist_ok=True)
+        quantization = "int8" if self.compute_type.startswith("int8") else self.compute_type
+        try:
+            _LoadedModelConverter(loaded).convert(str(partial), quantization=quantization, force=True)
+        except (RuntimeError, ValueError, OSError, NotImplementedError) as error:
+            shutil.rmtree(partial, ignore_errors=True)
+            raise ModelError(f"cannot convert '{loaded.name}' to CTranslate2: {str(error).splitlines()[0]}") from error
+        shutil.rmtree(folder, ignore_errors=True)
+        partial.rename(folder)
+        return folder
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        """The number of source tokens of each text (including the end-of-sentence token)."""
+        if not texts:
+            return []
+        return [len(ids) for ids in self.tokenizer(texts, add_special_tokens=True)["input_ids"]]
+
+    def translate(
+        self,
+        texts: list[str],
+        source: str,
+        target: str,
+        beams: int = 4,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> list[Translation]:
+        """Translate ``texts`` in length-sorted batches of about ``batch_tokens`` source tokens."""
+        self.calls += 1
+        if not texts:
+            return []
+        control = language_control(self.family, self.tokenizer, source, target)
+        if control.tokenizer_source_lang:
+            self.tokenizer.src_lang = control.tokenizer_source_lang
+        encoded = self.tokenizer([control.prefix + text for text in texts], add_special_tokens=True)["input_ids"]
+        tokens = [self.tokenizer.convert_ids_to_tokens(ids) for ids in encoded]
+        prefix = [self.tokenizer.convert_ids_to_tokens(control.forced_bos_token_id)] if control.forced_bos_token_id is not None else None
+        order = sorted(range(len(tokens)), key=lambda i: len(tokens[i]), reverse=True)
+        results: list[Translation | None] = [None] * len(texts)
+        start = 0
+        while start < len(order):
+            longest = len(tokens[order[start]])
+            size = max(1, self.batch_tokens // max(longest, 1))
+            batch = order[start : start + size]
+            start += len(batch)
+            for index, translation in zip(batch, self._translate_batch([tokens[i] for i in batch], longest, beams, prefix)):
+                results[index] = translation
+            self.segments_translated += len(batch)
+            if on_progress:
+                on_progress(len(batch))
+        return [result for result in results if result is not None]
+
+    def _translate_batch(self, batch: list[list[str]], longest: int, beams: int, prefix: list[str] | None) -> list[Translation]:
+        limit = min(self.max_output_tokens - 1, math.ceil(longest * _OUTPUT_RATIO) + _OUTPUT_SLACK)
+        outputs = self.translator.translate_batch(
+            batch,
+            target_prefix=[prefix] * len(batch) if prefix else None,
+            beam_size=beams,
+            max_batch_size=len(batch),
+            max_decoding_length=limit,
+            min_decoding_length=self._min_length + (1 if prefix else 0),
+            suppress_sequences=self._banned or None,
+        )
+        translations = []
+        for output in outputs:
+            hypothesis = output.hypotheses[0]
+            produced = hypothesis[1:] if prefix else hypothesis
+            ids = self.tokenizer.convert_tokens_to_ids(produced)
+            text = self.tokenizer.decode(ids, skip_special_tokens=True).strip()
+            translations.append(Translation(text, hit_length_limit=len(hypothesis) >= limit))
+        return translations

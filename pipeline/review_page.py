@@ -1,0 +1,102 @@
+"""``review.html``: the reviewer's side-by-side page, one self-contained file.
+
+Indonesian, English and Chinese in three columns, one row per source sentence (row numbers as
+in ``aligned.tsv``), grouped by block with headings shown as headings, the summary on top with
+links to its sentences, a filter for flagged rows, hover and click highlighting, and a print
+style. CSS and the small script are inline; a Content-Security-Policy forbids every network
+request and any script but ours (by hash), and Jinja2 escapes every piece of article text, so
+``<script>`` in an article is shown, never run.
+"""
+
+import base64
+import hashlib
+from functools import cache
+
+from pipeline import __version__
+from pipeline.article import Article
+from pipeline.qa import QA_FLAGS
+
+# Clicking a row selects it (and its number goes into the address, so a link to it can be sent
+# to a colleague); the checkbox hides rows without flags.
+_SCRIPT = """
+document.getElementById("only-flagged").addEventListener("change", function (event) {
+  document.body.classList.toggle("only-flagged", event.target.checked);
+});
+document.querySelectorAll("tr.row").forEach(function (row) {
+  row.addEventListener("click", function () {
+    document.querySelectorAll("tr.row.selected").forEach(function (other) { other.classList.remove("selected"); });
+    row.classList.add("selected");
+  });
+});
+""".strip()
+
+_LABELS = {"id": "Indonesian", "en": "English", "zh": "Chinese (Simplified)"}
+_HTML_LANG = {"id": "id", "en": "en", "zh": "zh-Hans"}
+_FLAG_TITLES = {
+    "empty": "a translation is empty",
+    "untranslated": "a translation is (nearly) the source, or in the wrong language or script",
+    "number": "a number, amount or date of the source is missing or changed",
+    "repetition": "a translation repeats itself in a loop",
+    "length": "a translation is much shorter or longer than usual",
+    "traditional": "Traditional Chinese characters in the Chinese",
+    "split": "too long for the model: translated in pieces",
+    "length_limit": "the model stopped at its length limit: the translation may be cut",
+}
+
+
+@cache
+def _template():  # type: ignore[no-untyped-def]
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    environment = Environment(loader=PackageLoader("pipeline", "templates"), autoescape=select_autoescape(default=True))
+    return environment.get_template("review.html.j2")
+
+
+def render_review_page(article: Article, run_info: dict[str, object], targets: tuple[str, ...]) -> str:
+    """The HTML of ``review.html`` for a translated article."""
+    from markupsafe import Markup
+
+    languages = [(language, _LABELS[language]) for language in ("id", *targets)]
+    blocks, rows = [], []
+    row_of: dict[tuple[int, int], int] = {}
+    for block_number, block in enumerate(article.blocks, start=1):
+        block_rows = []
+        for sentence_number, sentence in enumerate(block.sentences, start=1):
+            number = len(rows) + 1
+            row_of[(block_number, sentence_number)] = number
+            row = {
+                "number": number, "kind": block.kind, "id": sentence.text, "en": sentence.en, "zh": sentence.zh,
+                "flags": sentence.flags,
+                "flag_titles": {
+                    flag: _FLAG_TITLES.get(flag, flag) + (f" ({', '.join(sentence.qa[flag])})" if flag in sentence.qa else "")
+                    for flag in sentence.flags
+                },
+            }
+            block_rows.append(row)
+            rows.append(row)
+        blocks.append(block_rows)
+    counts: dict[str, int] = {}
+    for row in rows:
+        for flag in row["flags"]:
+            counts[flag] = counts.get(flag, 0) + 1
+    order = {flag: index for index, flag in enumerate((*QA_FLAGS, "split", "length_limit"))}
+    summary = [
+        {"row": row_of[(item.block, item.sentence)], "id": item.id, "en": item.en, "zh": item.zh} for item in article.summary
+    ]
+    digest = base64.b64encode(hashlib.sha256(_SCRIPT.encode()).digest()).decode()
+    return _template().render(
+        title=article.title or article.name,
+        source=str(article.source or article.name),
+        version=__version__,
+        models=run_info.get("models", {}),
+        languages=languages,
+        html_lang=_HTML_LANG,
+        blocks=blocks,
+        rows=rows,
+        block_count=len(blocks),
+        summary=summary,
+        flag_counts=sorted(counts.items(), key=lambda item: order.get(item[0], 99)),
+        flagged_count=sum(1 for row in rows if row["flags"]),
+        script=Markup(_SCRIPT),  # ours, not article text; the CSP allows exactly this script
+        script_hash=f"sha256-{digest}",
+    )
