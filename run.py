@@ -20,7 +20,7 @@ def _model_option(value: str) -> tuple[str, str]:
     return pair.strip(), name.strip()
 
 
-def _targets_option(value: str) -> tuple[str, ...]:
+def _comma_list(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
@@ -44,14 +44,18 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("-v", "--verbose", action="store_true", help="log what happens")
 
     translate = commands.add_parser("translate", parents=[common], help="translate article files and folders",
-                                    description="Translate article files (.txt, .md) and folders of them.")
-    translate.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="article files and folders (walked recursively)")
+                                    description="Translate article files (.txt, .md, .docx, .html) and folders of them.")
+    translate.add_argument("inputs", nargs="+", type=Path, metavar="INPUT",
+                           help="article files (.txt .md .docx .html) and folders (walked recursively)")
     translate.add_argument("-o", "--out", type=Path, default=Path("out"), help="output folder (default: out)")
-    translate.add_argument("--targets", type=_targets_option, default=("en", "zh"), help="languages to produce (default: en,zh)")
+    translate.add_argument("--targets", type=_comma_list, default=("en", "zh"), help="languages to produce (default: en,zh)")
     translate.add_argument("--source-lang", default="auto", choices=("auto", "id"),
                            help="auto: refuse articles that are not Indonesian; id: translate anyway")
     translate.add_argument("--beams", type=int, default=4, help="beam size (default: 4)")
     translate.add_argument("--summary-sentences", type=int, default=3, help="sentences in the summary (default: 3)")
+    translate.add_argument("--formats", type=_comma_list, default=None, metavar="LIST",
+                           help="outputs to write, comma-separated: txt,docx,tsv,jsonl,xlsx,tmx,summary,html "
+                                "(default: all; report.json is always written)")
     translate.add_argument("--force", action="store_true", help="redo articles that are already done")
     translate.add_argument("--window-sentences", type=int, default=512, metavar="N",
                            help="sentences of several articles translated together (default: 512); "
@@ -78,6 +82,7 @@ def _settings_from(args: argparse.Namespace) -> "Settings":  # noqa: F821 (impor
         offline=args.offline,
         force=args.force,
         window_sentences=args.window_sentences,
+        **({"formats": args.formats} if args.formats else {}),
     )
 
 

@@ -29,10 +29,12 @@ _SHAPES = {"id-en": (OPUS_MT_ID_EN, "id", "en"), "en-zh": (OPUS_MT_EN_ZH, "en", 
 
 
 def _sentences(pair: str, count: int) -> list[str]:
+    # Sentences of 12 words or more: warta's output limit (2 x input + 16 tokens) is then
+    # above the fixed output length, so every way writes exactly --output-tokens tokens.
     from pipeline.sentences import split_sentences
 
-    lines = sample_sentences() if pair == "id-en" else ENGLISH_CORPUS.splitlines()
-    base = [sentence for line in lines for sentence in split_sentences(line)]
+    lines = sample_sentences() + (ENGLISH_CORPUS.splitlines() if pair == "en-zh" else [])
+    base = [sentence for line in lines for sentence in split_sentences(line) if len(sentence.split()) >= 12]
     return (base * (count // len(base) + 1))[:count]
 
 

@@ -53,12 +53,14 @@ class Block:
             show the same structure: ``"#"``/``"##"`` for Markdown headings, ``"-"``,
             ``"*"``, ``"1)"``, ``"2."`` for list items, ``""`` otherwise.
         sentences: filled in by the sentence splitter.
+        cell: for a ``table_cell``: (table, row, column), 0-based, so writers can rebuild the table.
     """
 
     kind: str
     text: str
     marker: str = ""
     sentences: list[Sentence] = field(default_factory=list)
+    cell: tuple[int, int, int] | None = None
 
 
 @dataclass

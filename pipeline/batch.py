@@ -26,7 +26,7 @@ from pipeline.index_page import write_index
 from pipeline.manifest import Manifest, OutputLock
 from pipeline.orchestrator import Warta
 from pipeline.progress import Progress
-from pipeline.reading import TEXT_SUFFIXES
+from pipeline.reading import ARTICLE_SUFFIXES
 from pipeline.writers import flag_counts
 
 log = logging.getLogger(__name__)
@@ -90,7 +90,7 @@ def find_articles(inputs: list[Path], exclude: Path | None = None) -> tuple[list
                 )
                 for file_name in sorted(files):
                     path = here / file_name
-                    if file_name.startswith(".") or path.suffix.lower() not in TEXT_SUFFIXES:
+                    if file_name.startswith(".") or path.suffix.lower() not in ARTICLE_SUFFIXES:
                         continue
                     relative = path.relative_to(given)
                     found.append((path, relative.with_suffix("").as_posix(), relative.as_posix()))

@@ -128,7 +128,7 @@ class Warta:
             The files written.
         """
         with _timed(article, "write"):
-            return write_article(article, Path(folder), self.run_info(), self.settings.targets)
+            return write_article(article, Path(folder), self.run_info(), self.settings.targets, self.settings.formats)
 
 
 class _timed:

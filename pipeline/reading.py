@@ -1,5 +1,9 @@
 """Reading articles: bytes on disk to an ``Article`` of blocks.
 
+``read_article`` picks the reader by file type: plain text and Markdown here, Word
+(``pipeline/reading_docx.py``) and web pages (``pipeline/reading_html.py``) in their modules.
+An old binary Word ``.doc`` is refused with what to do about it.
+
 Two real layouts of plain-text press releases occur and both come out right:
 
 * one paragraph per line, headings as short lines without final punctuation
@@ -21,8 +25,13 @@ from pathlib import Path
 from pipeline.article import Article, Block
 from pipeline.errors import InputError
 
-#: File types this reader understands; the batch walker uses it to pick files.
+#: Plain-text file types.
 TEXT_SUFFIXES = (".txt", ".md")
+#: Every file type warta reads.
+READABLE_SUFFIXES = (*TEXT_SUFFIXES, ".docx", ".html", ".htm")
+#: File types the batch walker picks up: the readable ones, and old Word files, so that
+#: each is reported with the reason it cannot be read instead of being passed over silently.
+ARTICLE_SUFFIXES = (*READABLE_SUFFIXES, ".doc")
 
 #: Larger text files are refused: no press release is this long, and a mistaken
 #: multi-gigabyte log would otherwise be read into memory whole.
@@ -46,7 +55,7 @@ _MARKDOWN_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 
 
 def read_article(path: Path, name: str | None = None) -> Article:
-    """Read a ``.txt`` or ``.md`` file into an Article.
+    """Read an article file (``.txt``, ``.md``, ``.docx``, ``.html``/``.htm``) into an Article.
 
     Args:
         path: the file to read.
@@ -56,21 +65,40 @@ def read_article(path: Path, name: str | None = None) -> Article:
         An Article whose blocks are filled in and whose sentences are still empty.
 
     Raises:
-        InputError: the file cannot be read, is empty, binary, too large, in an encoding
-            that cannot be decoded safely, or of a type this reader does not know.
+        InputError: the file cannot be read, is empty, binary, too large, corrupt, in an
+            encoding that cannot be decoded safely, or of a type warta does not read.
     """
-    if path.suffix.lower() not in TEXT_SUFFIXES:
-        raise InputError(f"{path}: unsupported file type '{path.suffix}' (warta reads {', '.join(TEXT_SUFFIXES)})")
+    suffix = path.suffix.lower()
+    name = name or path.stem
+    if suffix == ".docx":
+        from pipeline.reading_docx import read_docx
+
+        return read_docx(path, name)
+    if suffix in (".html", ".htm"):
+        from pipeline.reading_html import read_html
+
+        return read_html(path, name)
+    if suffix == ".doc":
+        raise InputError(f"{path}: this is an old binary Word document (.doc); open it in Word or LibreOffice and save it as .docx")
+    if suffix not in TEXT_SUFFIXES:
+        raise InputError(f"{path}: unsupported file type '{path.suffix}' (warta reads {', '.join(READABLE_SUFFIXES)})")
+    data = read_limited(path, MAX_TEXT_BYTES, "a text article")
+    return parse_article_bytes(data, name=name, source=path, markdown=suffix == ".md")
+
+
+def read_limited(path: Path, limit: int, what: str) -> bytes:
+    """The bytes of ``path``, refusing a file larger than ``limit`` before reading it.
+
+    Raises:
+        InputError: the file is too large or cannot be read.
+    """
     try:
         size = path.stat().st_size
-        if size > MAX_TEXT_BYTES:
-            raise InputError(f"{path}: file is {size / 1e6:.0f} MB, larger than the {MAX_TEXT_BYTES // 2**20} MiB a text article may be")
-        data = path.read_bytes()
+        if size > limit:
+            raise InputError(f"{path}: the file is {size / 1e6:.0f} MB, larger than the {limit // 2**20} MiB {what} may be")
+        return path.read_bytes()
     except OSError as error:
         raise InputError(f"{path}: cannot read the file ({error.strerror or error})") from error
-    return parse_article_bytes(
-        data, name=name or path.stem, source=path, markdown=path.suffix.lower() == ".md"
-    )
 
 
 def parse_article_bytes(data: bytes, name: str, source: Path | None = None, markdown: bool = False) -> Article:

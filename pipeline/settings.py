@@ -30,6 +30,7 @@ class Settings:
         force: redo articles that are already done (batch runs).
         window_sentences: sentences of several articles translated together in a batch run;
             larger windows fill and sort batches better, smaller ones write articles sooner.
+        formats: which outputs to write (``pipeline.writers.OUTPUT_FORMATS``); report.json always.
     """
 
     targets: tuple[str, ...] = TARGET_LANGUAGES
@@ -43,9 +44,16 @@ class Settings:
     offline: bool = False
     force: bool = False
     window_sentences: int = 512
+    formats: tuple[str, ...] = ("txt", "docx", "tsv", "jsonl", "xlsx", "tmx", "summary", "html")
 
     def __post_init__(self) -> None:
+        from pipeline.writers import OUTPUT_FORMATS
+
         self.targets = tuple(self.targets)
+        self.formats = tuple(self.formats)
+        unknown_formats = [name for name in self.formats if name not in OUTPUT_FORMATS]
+        if unknown_formats:
+            raise UsageError(f"unknown output format(s) {', '.join(unknown_formats)} (choose from {', '.join(OUTPUT_FORMATS)})")
         unknown = [target for target in self.targets if target not in TARGET_LANGUAGES]
         if unknown or not self.targets:
             raise UsageError(f"--targets takes a comma-separated list of {', '.join(TARGET_LANGUAGES)}; got '{','.join(self.targets)}'")
@@ -62,6 +70,7 @@ class Settings:
         """The settings as plain JSON-able values, for reports."""
         values = asdict(self)
         values["targets"] = list(self.targets)
+        values["formats"] = list(self.formats)
         return {key: str(value) if isinstance(value, Path) else value for key, value in values.items()}
 
     def output_fingerprint(self, model_revisions: dict[str, str]) -> str:

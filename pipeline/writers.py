@@ -15,6 +15,18 @@ from pipeline.article import Article, Block
 
 TSV_COLUMNS = ("block", "sentence", "kind", "id", "en", "zh", "flags")
 
+#: Output formats a run can choose (``--formats``); ``report.json`` is always written.
+OUTPUT_FORMATS = {
+    "txt": "en.txt, zh.txt",
+    "docx": "en.docx, zh.docx",
+    "tsv": "aligned.tsv",
+    "jsonl": "aligned.jsonl",
+    "xlsx": "aligned.xlsx",
+    "tmx": "article.tmx",
+    "summary": "summary.json",
+    "html": "review.html",
+}
+
 
 def write_atomic(path: Path, content: str | bytes) -> None:
     """Write ``content`` to ``path`` so that readers see the old file or the new one, never a part.
@@ -168,16 +180,27 @@ def build_report(article: Article, run_info: dict[str, object]) -> dict[str, obj
     }
 
 
-def write_article(article: Article, folder: Path, run_info: dict[str, object], targets: tuple[str, ...]) -> list[Path]:
-    """Write every output file of ``article`` into ``folder``.
+def write_article(
+    article: Article, folder: Path, run_info: dict[str, object], targets: tuple[str, ...],
+    formats: tuple[str, ...] = tuple(OUTPUT_FORMATS),
+) -> list[Path]:
+    """Write the output files of ``article`` into ``folder``.
+
+    Args:
+        article: the translated article.
+        folder: its output folder (created if needed).
+        run_info: version, models and settings shared by the run, for the report and page.
+        targets: the languages produced.
+        formats: which of ``OUTPUT_FORMATS`` to write; ``report.json`` is always written.
 
     Returns:
-        The paths written.
+        The paths written, ``report.json`` last.
 
     Raises:
         OSError: the folder cannot be written.
     """
     # Imported here: these modules build on this one's row helpers.
+    from pipeline.docx_writer import render_docx
     from pipeline.review_page import render_review_page
     from pipeline.spreadsheet import render_xlsx
     from pipeline.tmx import render_tmx
@@ -186,22 +209,26 @@ def write_article(article: Article, folder: Path, run_info: dict[str, object], t
     # a finished article (the batch manifest checks for it), whatever else is there.
     (folder / "report.json").unlink(missing_ok=True)
     for language in ("en", "zh"):
-        if language not in targets:
-            (folder / f"{language}.txt").unlink(missing_ok=True)  # from a run with other targets
-
-    outputs: dict[str, str | bytes] = {}
-    for language in targets:
-        outputs[f"{language}.txt"] = render_translation(article, language)
-    outputs["aligned.tsv"] = render_tsv(article)
-    outputs["aligned.jsonl"] = render_jsonl(article)
-    outputs["summary.json"] = render_summary(article)
-    outputs["review.html"] = render_review_page(article, run_info, targets)
-    outputs["article.tmx"] = render_tmx(article, targets)
-    outputs["aligned.xlsx"] = render_xlsx(article)
+        if language not in targets:  # from a run with other targets
+            for suffix in (".txt", ".docx"):
+                (folder / f"{language}{suffix}").unlink(missing_ok=True)
+    renderers = {
+        "txt": lambda: {f"{language}.txt": render_translation(article, language) for language in targets},
+        "docx": lambda: {f"{language}.docx": render_docx(article, language) for language in targets},
+        "tsv": lambda: {"aligned.tsv": render_tsv(article)},
+        "jsonl": lambda: {"aligned.jsonl": render_jsonl(article)},
+        "summary": lambda: {"summary.json": render_summary(article)},
+        "html": lambda: {"review.html": render_review_page(article, run_info, targets)},
+        "tmx": lambda: {"article.tmx": render_tmx(article, targets)},
+        "xlsx": lambda: {"aligned.xlsx": render_xlsx(article)},
+    }
     written = []
-    for name, content in outputs.items():
-        write_atomic(folder / name, content)
-        written.append(folder / name)
+    for output_format in OUTPUT_FORMATS:
+        if output_format not in formats:
+            continue
+        for name, content in renderers[output_format]().items():
+            write_atomic(folder / name, content)
+            written.append(folder / name)
     # The report comes last: its presence says the other files are complete.
     report = build_report(article, run_info)
     write_atomic(folder / "report.json", json.dumps(report, ensure_ascii=False, indent=2) + "\n")

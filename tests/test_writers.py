@@ -337,8 +337,8 @@ def test_write_article_writes_exactly_the_contract_files(tmp_path: Path) -> None
 
     written = write_article(article, folder, {"warta_version": "9.9"}, ("en", "zh"))
 
-    names = ["en.txt", "zh.txt", "aligned.tsv", "aligned.jsonl", "summary.json",
-             "review.html", "article.tmx", "aligned.xlsx", "report.json"]
+    names = ["en.txt", "zh.txt", "en.docx", "zh.docx", "aligned.tsv", "aligned.jsonl", "aligned.xlsx",
+             "article.tmx", "summary.json", "review.html", "report.json"]
     assert sorted(path.name for path in folder.iterdir()) == sorted(names)
     assert [path.name for path in written] == names  # the report last: it says the rest is complete
     assert all(path.parent == folder for path in written)
@@ -365,7 +365,8 @@ def test_write_article_writes_only_the_target_languages_text(tmp_path: Path) -> 
     written = write_article(article, tmp_path, {}, ("en",))
 
     assert sorted(path.name for path in tmp_path.iterdir()) == [
-        "aligned.jsonl", "aligned.tsv", "aligned.xlsx", "article.tmx", "en.txt", "report.json", "review.html", "summary.json",
+        "aligned.jsonl", "aligned.tsv", "aligned.xlsx", "article.tmx", "en.docx", "en.txt", "report.json", "review.html",
+        "summary.json",
     ]
     assert [path.name for path in written][-1] == "report.json"
 
@@ -378,7 +379,7 @@ def test_write_article_overwrites_a_previous_run(tmp_path: Path) -> None:
     write_article(article, tmp_path, {}, ("en", "zh"))
 
     assert (tmp_path / "en.txt").read_text(encoding="utf-8").startswith("# Changed title\n\n")
-    assert len(list(tmp_path.iterdir())) == 9  # replaced in place, no temporary files left
+    assert len(list(tmp_path.iterdir())) == 11  # replaced in place, no temporary files left
 
 
 # --- text that looks like markup stays text -----------------------------------------------------

@@ -1,8 +1,9 @@
 """What every backend offers the pipeline."""
 
+import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Protocol
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -44,20 +45,53 @@ class Translation:
     hit_length_limit: bool = False
 
 
-class Translator(Protocol):
-    """A loaded translation model. Backends implement this."""
+# Output length limit for a batch: grows with its longest input. id->en and en->zh outputs
+# stay within 1.5x the input's tokens on real text; 2x + 16 leaves room without letting a
+# looping model run to the model's maximum.
+OUTPUT_RATIO = 2.0
+OUTPUT_SLACK = 16
 
+
+def input_token_limit(positions: int) -> int:
+    """The longest input a segment may have so that it always gets its full output budget."""
+    return max(8, int((positions - OUTPUT_SLACK) / OUTPUT_RATIO) - 2)
+
+
+def output_token_limit(longest_input: int, positions: int) -> int:
+    """The output length limit for a batch whose longest input has ``longest_input`` tokens."""
+    return min(positions - 1, math.ceil(longest_input * OUTPUT_RATIO) + OUTPUT_SLACK)
+
+
+class BatchedTranslator:
+    """A loaded translation model; what both backends share.
+
+    Token counting, length-sorted token-budget batches, results in input order, output limits
+    that grow with the input, and counters of the work done. A backend sets ``tokenizer``,
+    ``info``, ``positions``, ``batch_tokens`` and ``batch_sentences`` and implements
+    ``_run_batch``.
+
+    Attributes:
+        segments_translated, calls: how many segments were translated, in how many calls.
+    """
+
+    tokenizer: Any
     info: ModelInfo
-    #: The longest input, in the model's tokens, that a segment may have; the pipeline
-    #: splits longer sentences into pieces below it.
-    max_input_tokens: int
-    #: How many segments this translator has translated, and in how many calls.
-    segments_translated: int
-    calls: int
+    positions: int
+    batch_tokens: int
+    batch_sentences: int
+    segments_translated: int = 0
+    calls: int = 0
+
+    @property
+    def max_input_tokens(self) -> int:
+        """The longest input, in tokens, a segment may have (longer sentences are split)."""
+        return input_token_limit(self.positions)
 
     def count_tokens(self, texts: list[str]) -> list[int]:
-        """The number of source tokens of each text."""
-        ...
+        """The number of source tokens of each text (including the end-of-sentence token)."""
+        if not texts:
+            return []
+        return [len(ids) for ids in self.tokenizer(texts, add_special_tokens=True)["input_ids"]]
 
     def translate(
         self,
@@ -67,8 +101,46 @@ class Translator(Protocol):
         beams: int = 4,
         on_progress: Callable[[int], None] | None = None,
     ) -> list[Translation]:
-        """Translate ``texts`` from ``source`` to ``target`` (ISO 639-1 codes), in order.
+        """Translate ``texts`` in length-sorted batches; the result is in input order."""
+        from models.families import language_control
 
-        ``on_progress`` is called with the number of segments finished after each batch.
-        """
-        ...
+        self.calls += 1
+        if not texts:
+            return []
+        control = language_control(self.info.family, self.tokenizer, source, target)
+        if control.tokenizer_source_lang:
+            self.tokenizer.src_lang = control.tokenizer_source_lang
+        prepared = [control.prefix + text for text in texts]
+        lengths = self.count_tokens(prepared)
+        results: list[Translation | None] = [None] * len(texts)
+        for batch in self._batches(lengths):
+            longest = max(lengths[i] for i in batch)
+            outputs = self._run_batch([prepared[i] for i in batch], output_token_limit(longest, self.positions), beams, control)
+            for index, output in zip(batch, outputs, strict=True):
+                results[index] = output
+            self.segments_translated += len(batch)
+            if on_progress:
+                on_progress(len(batch))
+        return [result for result in results if result is not None]
+
+    def _batches(self, lengths: list[int]) -> list[list[int]]:
+        # Longest first, so the first batch shows at once whether memory suffices.
+        order = sorted(range(len(lengths)), key=lambda i: lengths[i], reverse=True)
+        batches: list[list[int]] = []
+        current: list[int] = []
+        for index in order:
+            longest = lengths[current[0]] if current else lengths[index]
+            if current and ((len(current) + 1) * longest > self.batch_tokens or len(current) >= self.batch_sentences):
+                batches.append(current)
+                current = []
+            current.append(index)
+        if current:
+            batches.append(current)
+        return batches
+
+    def _run_batch(self, texts: list[str], max_output_tokens: int, beams: int, control: Any) -> list[Translation]:
+        raise NotImplementedError
+
+
+#: What the pipeline holds: any backend's translator.
+Translator = BatchedTranslator

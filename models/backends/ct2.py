@@ -7,21 +7,18 @@ model's own transformers tokenizer, so both backends read and write exactly the 
 and the model's generation config (minimum length, banned tokens) is honoured the same way.
 """
 
-import math
 import os
 import re
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from models.backends.base import ModelInfo, Translation
-from models.families import detect_family, language_control
+from models.backends.base import BatchedTranslator, ModelInfo, Translation
+from models.families import LanguageControl, detect_family
 from models.loading import LoadedModel, load_seq2seq
 from pipeline.errors import ModelError
 
-_OUTPUT_RATIO = 2.0
-_OUTPUT_SLACK = 16
+# Batches by tokens: CTranslate2 removes padding itself, so the sentence count matters less.
 _BATCH_TOKENS = {"cpu": 4096, "cuda": 32768}
 DEFAULT_COMPUTE_TYPES = {"cpu": "int8", "cuda": "float16"}
 
@@ -60,7 +57,7 @@ def _LoadedModelConverter(loaded: LoadedModel) -> Any:
     return Converter(str(loaded.folder))
 
 
-class CTranslate2Translator:
+class CTranslate2Translator(BatchedTranslator):
     """A Marian, NLLB or M2M100 model run by CTranslate2.
 
     Args:
@@ -104,9 +101,9 @@ class CTranslate2Translator:
             raise ModelError(f"ctranslate2 cannot load '{name}' on {device} with {self.compute_type}: {str(error).splitlines()[0]}") from error
         self.device = device
         self.info = ModelInfo(name, self.revision, self.family, f"ctranslate2 {ctranslate2.__version__} {self.compute_type}", device, "converted")
-        self.max_output_tokens = positions
-        self.max_input_tokens = max(8, int((positions - _OUTPUT_SLACK) / _OUTPUT_RATIO) - 2)
+        self.positions = positions
         self.batch_tokens = _BATCH_TOKENS[device]
+        self.batch_sentences = self.batch_tokens
         self.segments_translated = 0
         self.calls = 0
 
@@ -129,61 +126,23 @@ class CTranslate2Translator:
         partial.rename(folder)
         return folder
 
-    def count_tokens(self, texts: list[str]) -> list[int]:
-        """The number of source tokens of each text (including the end-of-sentence token)."""
-        if not texts:
-            return []
-        return [len(ids) for ids in self.tokenizer(texts, add_special_tokens=True)["input_ids"]]
-
-    def translate(
-        self,
-        texts: list[str],
-        source: str,
-        target: str,
-        beams: int = 4,
-        on_progress: Callable[[int], None] | None = None,
-    ) -> list[Translation]:
-        """Translate ``texts`` in length-sorted batches of about ``batch_tokens`` source tokens."""
-        self.calls += 1
-        if not texts:
-            return []
-        control = language_control(self.family, self.tokenizer, source, target)
-        if control.tokenizer_source_lang:
-            self.tokenizer.src_lang = control.tokenizer_source_lang
-        encoded = self.tokenizer([control.prefix + text for text in texts], add_special_tokens=True)["input_ids"]
-        tokens = [self.tokenizer.convert_ids_to_tokens(ids) for ids in encoded]
+    def _run_batch(self, texts: list[str], max_output_tokens: int, beams: int, control: LanguageControl) -> list[Translation]:
+        tokens = [self.tokenizer.convert_ids_to_tokens(ids) for ids in self.tokenizer(texts, add_special_tokens=True)["input_ids"]]
         prefix = [self.tokenizer.convert_ids_to_tokens(control.forced_bos_token_id)] if control.forced_bos_token_id is not None else None
-        order = sorted(range(len(tokens)), key=lambda i: len(tokens[i]), reverse=True)
-        results: list[Translation | None] = [None] * len(texts)
-        start = 0
-        while start < len(order):
-            longest = len(tokens[order[start]])
-            size = max(1, self.batch_tokens // max(longest, 1))
-            batch = order[start : start + size]
-            start += len(batch)
-            for index, translation in zip(batch, self._translate_batch([tokens[i] for i in batch], longest, beams, prefix)):
-                results[index] = translation
-            self.segments_translated += len(batch)
-            if on_progress:
-                on_progress(len(batch))
-        return [result for result in results if result is not None]
-
-    def _translate_batch(self, batch: list[list[str]], longest: int, beams: int, prefix: list[str] | None) -> list[Translation]:
-        limit = min(self.max_output_tokens - 1, math.ceil(longest * _OUTPUT_RATIO) + _OUTPUT_SLACK)
         outputs = self.translator.translate_batch(
-            batch,
-            target_prefix=[prefix] * len(batch) if prefix else None,
+            tokens,
+            target_prefix=[prefix] * len(tokens) if prefix else None,
             beam_size=beams,
-            max_batch_size=len(batch),
-            max_decoding_length=limit,
-            min_decoding_length=self._min_length + (1 if prefix else 0),
+            max_batch_size=len(tokens),
+            max_decoding_length=max_output_tokens,
+            # transformers lets max_new_tokens win over a larger min_new_tokens; so must we.
+            min_decoding_length=min(self._min_length + (1 if prefix else 0), max_output_tokens),
             suppress_sequences=self._banned or None,
         )
         translations = []
         for output in outputs:
             hypothesis = output.hypotheses[0]
             produced = hypothesis[1:] if prefix else hypothesis
-            ids = self.tokenizer.convert_tokens_to_ids(produced)
-            text = self.tokenizer.decode(ids, skip_special_tokens=True).strip()
-            translations.append(Translation(text, hit_length_limit=len(hypothesis) >= limit))
+            text = self.tokenizer.decode(self.tokenizer.convert_tokens_to_ids(produced), skip_special_tokens=True).strip()
+            translations.append(Translation(text, hit_length_limit=len(hypothesis) >= max_output_tokens))
         return translations

@@ -5,19 +5,12 @@ anyway. Here sentences are sorted by length, packed into batches by a token budg
 padding is small and the device is full), translated, and put back in order.
 """
 
-import math
-from collections.abc import Callable
 from typing import Any
 
-from models.backends.base import ModelInfo, Translation
-from models.families import detect_family, language_control
+from models.backends.base import BatchedTranslator, ModelInfo, Translation
+from models.families import LanguageControl, detect_family
 from models.loading import load_seq2seq
 
-# Output length limit for a batch: grows with its longest input. id->en and en->zh outputs
-# are within 1.5x the input's tokens for real text; 2x + 16 leaves room without letting a
-# looping model run to the model's maximum.
-_OUTPUT_RATIO = 2.0
-_OUTPUT_SLACK = 16
 # Padded source tokens per batch, and a cap on sentences per batch (beam search multiplies
 # the work per sentence). On a 2-core CPU, opus-mt shape, greedy, 40 output tokens:
 # 16 sentences a batch 6.1 sentences/s, 32: 7.3, 64: 8.6 (benchmarks/batch_throughput.py's
@@ -26,7 +19,7 @@ _BATCH_TOKENS = {"cpu": 4096, "cuda": 32768}
 _BATCH_SENTENCES = {"cpu": 64, "cuda": 512}
 
 
-class TransformersTranslator:
+class TransformersTranslator(BatchedTranslator):
     """A seq2seq model (Marian, NLLB, M2M100) run through transformers.
 
     Args:
@@ -50,76 +43,25 @@ class TransformersTranslator:
             self.model = self.model.half().to(device)
         family = detect_family(self.model.config, self.tokenizer)
         self.info = ModelInfo(loaded.name, loaded.revision, family, self.backend_name, device, loaded.weights)
-        positions = getattr(self.model.config, "max_position_embeddings", 512) or 512
-        self.max_output_tokens = positions
-        # A piece of at most half the positions can always get its full 2x output budget.
-        self.max_input_tokens = max(8, int((positions - _OUTPUT_SLACK) / _OUTPUT_RATIO) - 2)
+        self.positions = getattr(self.model.config, "max_position_embeddings", 512) or 512
         self.batch_tokens = batch_tokens or _BATCH_TOKENS[device]
         self.batch_sentences = _BATCH_SENTENCES[device]
         self.segments_translated = 0
         self.calls = 0
 
-    def count_tokens(self, texts: list[str]) -> list[int]:
-        """The number of source tokens of each text (including the end-of-sentence token)."""
-        if not texts:
-            return []
-        return [len(ids) for ids in self.tokenizer(texts, add_special_tokens=True)["input_ids"]]
-
-    def translate(
-        self,
-        texts: list[str],
-        source: str,
-        target: str,
-        beams: int = 4,
-        on_progress: Callable[[int], None] | None = None,
-    ) -> list[Translation]:
-        """Translate ``texts`` in length-sorted batches; the result is in input order."""
-        self.calls += 1
-        if not texts:
-            return []
-        control = language_control(self.info.family, self.tokenizer, source, target)
-        if control.tokenizer_source_lang:
-            self.tokenizer.src_lang = control.tokenizer_source_lang
-        prepared = [control.prefix + text for text in texts]
-        lengths = self.count_tokens(prepared)
-        results: list[Translation | None] = [None] * len(texts)
-        for batch in self._batches(lengths):
-            outputs = self._generate([prepared[i] for i in batch], max(lengths[i] for i in batch), beams, control.forced_bos_token_id)
-            for index, output in zip(batch, outputs):
-                results[index] = output
-            self.segments_translated += len(batch)
-            if on_progress:
-                on_progress(len(batch))
-        return [result for result in results if result is not None]
-
-    def _batches(self, lengths: list[int]) -> list[list[int]]:
-        order = sorted(range(len(lengths)), key=lambda i: lengths[i], reverse=True)
-        batches: list[list[int]] = []
-        current: list[int] = []
-        for index in order:
-            longest = lengths[current[0]] if current else lengths[index]
-            if current and ((len(current) + 1) * longest > self.batch_tokens or len(current) >= self.batch_sentences):
-                batches.append(current)
-                current = []
-            current.append(index)
-        if current:
-            batches.append(current)
-        return batches
-
-    def _generate(self, texts: list[str], longest: int, beams: int, forced_bos_token_id: int | None) -> list[Translation]:
+    def _run_batch(self, texts: list[str], max_new_tokens: int, beams: int, control: LanguageControl) -> list[Translation]:
         import torch
 
-        max_new_tokens = min(self.max_output_tokens - 1, math.ceil(longest * _OUTPUT_RATIO) + _OUTPUT_SLACK)
         encoded = self.tokenizer(texts, return_tensors="pt", padding=True).to(self.device)
         options: dict[str, Any] = {"num_beams": beams, "do_sample": False, "max_new_tokens": max_new_tokens}
-        if forced_bos_token_id is not None:
-            options["forced_bos_token_id"] = forced_bos_token_id
+        if control.forced_bos_token_id is not None:
+            options["forced_bos_token_id"] = control.forced_bos_token_id
         with torch.inference_mode():
             generated = self.model.generate(**encoded, **options)
         # Position 0 is the decoder start token; NLLB and M2M100 then have the forced language
         # token, which some tokenizers (M2M100 saved without its language list) would not
         # drop as special when decoding.
-        skip = 2 if forced_bos_token_id is not None else 1
+        skip = 2 if control.forced_bos_token_id is not None else 1
         rows = generated.tolist()
         texts_out = self.tokenizer.batch_decode(generated[:, skip:], skip_special_tokens=True)
         return [Translation(text.strip(), self._hit_limit(row[1:], max_new_tokens)) for text, row in zip(texts_out, rows)]

@@ -1,0 +1,203 @@
+"""Word and web articles in, Word out; and the bad documents that must be refused quickly."""
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import InputError
+from pipeline.orchestrator import Warta
+from pipeline.reading import read_article
+from pipeline.settings import Settings
+from tests.conftest import run_cli
+from tests.model_factory import REPO
+
+NAV_ARTICLE_FOOTER = """<!DOCTYPE html>
+<html lang="id"><head><meta charset="utf-8"><title>Rilis Pers</title>
+<script>var tracking = "Kode pelacak yang tidak boleh diterjemahkan.";</script></head>
+<body>
+<nav><ul><li><a href="/">Beranda</a></li><li><a href="/berita">Berita Terkini Kota</a></li><li><a href="/kontak">Hubungi Kami Sekarang</a></li></ul></nav>
+<div id="cookie-banner">Situs ini menggunakan cookie untuk meningkatkan pengalaman Anda. Dengan melanjutkan, Anda menyetujui kebijakan kami.</div>
+<main><article>
+<h1>Delegasi Makassar Kunjungi Guangzhou</h1>
+<p>Pada tanggal 29 Mei 2025, sejumlah pakar di bidang onkologi dari Makassar membentuk Delegasi Persahabatan Internasional &amp; melakukan kunjungan ke Guangzhou.</p>
+<h2>Upacara Penyambutan</h2>
+<p>Dalam upacara penyambutan, Kepala RS menyampaikan sambutan <b>hangat</b> kepada para tamu dari Indonesia. Kunjungan ini bertujuan untuk memperdalam kerja sama medis.</p>
+<ul><li>Kunjungan ke fasilitas medis modern di rumah sakit.</li><li>Kuliah tentang pengobatan presisi minimal invasif.</li></ul>
+<p>Kedua belah pihak sepakat untuk membangun mekanisme diskusi reguler di masa depan&hellip;</p>
+</article></main>
+<footer><p>Hak cipta &copy; 2025 Humas Pemerintah Kota Makassar. Semua hak dilindungi undang-undang.</p></footer>
+</body></html>
+"""
+
+
+def make_docx(path: Path) -> Path:
+    """A press release as Word writes it: title, headings, lists, a table, bold and italic mid-sentence."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Delegasi Makassar Kunjungi Guangzhou", style="Title")
+    document.add_heading("Upacara Penyambutan", level=1)
+    paragraph = document.add_paragraph("Dalam upacara penyambutan, Kepala RS menyampaikan sambutan ")
+    paragraph.add_run("sangat hangat").bold = True
+    paragraph.add_run(" kepada para tamu dari ")
+    paragraph.add_run("Indonesia").italic = True
+    paragraph.add_run(". Acara berjalan dengan lancar dan penuh keakraban.")
+    document.add_paragraph("Kunjungan ke fasilitas medis modern.", style="List Bullet")
+    document.add_paragraph("Kuliah tentang pengobatan presisi.", style="List Bullet")
+    document.add_heading("Jadwal Kegiatan", level=2)
+    document.add_paragraph("Pertama, diskusi bersama para pakar.", style="List Number")
+    document.add_paragraph("Kedua, penyerahan sertifikat penghargaan.", style="List Number")
+    table = document.add_table(rows=2, cols=2)
+    for (row, column), text in {(0, 0): "Nama", (0, 1): "Jabatan", (1, 0): "Tu Xiaoming", (1, 1): "Kepala rumah sakit"}.items():
+        table.cell(row, column).text = text
+    document.add_paragraph("Kedua belah pihak sepakat untuk membangun mekanisme diskusi reguler di masa depan.")
+    document.sections[0].header.paragraphs[0].text = "Humas Pemerintah Kota Makassar"
+    document.save(str(path))
+    return path
+
+
+def _structure(article) -> list[tuple[str, str, tuple[int, int, int] | None]]:
+    return [(block.kind, block.marker, block.cell) for block in article.blocks]
+
+
+def test_docx_blocks_keep_structure_and_runs_do_not_split_sentences(tmp_path: Path):
+    article = read_article(make_docx(tmp_path / "rilis.docx"))
+    kinds = [block.kind for block in article.blocks]
+    assert kinds == ["title", "heading", "paragraph", "list_item", "list_item", "heading", "list_item", "list_item",
+                     "table_cell", "table_cell", "table_cell", "table_cell", "paragraph"]
+    assert [block.marker for block in article.blocks if block.kind == "list_item"] == ["-", "-", "1.", "1."]
+    assert [block.cell for block in article.blocks if block.kind == "table_cell"] == [(0, 0, 0), (0, 0, 1), (0, 1, 0), (0, 1, 1)]
+    assert article.blocks[2].text == (
+        "Dalam upacara penyambutan, Kepala RS menyampaikan sambutan sangat hangat kepada para tamu dari Indonesia. "
+        "Acara berjalan dengan lancar dan penuh keakraban."
+    )
+    assert any("header/footer" in warning for warning in article.warnings)
+    assert "Humas" not in " ".join(block.text for block in article.blocks)
+
+
+def test_translated_docx_has_the_source_structure(tiny_models, tmp_path: Path):
+    source = make_docx(tmp_path / "rilis.docx")
+    warta = Warta(Settings(models={pair: str(path) for pair, path in tiny_models.items()}, device="cpu", beams=1))
+    article = warta.translate_file(source)
+    warta.write(article, tmp_path / "out")
+    for language in ("en", "zh"):
+        translated = read_article(tmp_path / "out" / f"{language}.docx")
+        assert _structure(translated) == _structure(article), language
+        expected = [("" if language == "zh" else " ").join(getattr(s, language) for s in block.sentences) for block in article.blocks]
+        assert [block.text for block in translated.blocks] == [" ".join(text.split()) for text in expected]
+
+
+def test_chinese_docx_sets_an_east_asian_font(tiny_models, tmp_path: Path, sample_article):
+    import docx
+    from docx.oxml.ns import qn
+
+    from pipeline.docx_writer import CHINESE_FONT
+
+    warta = Warta(Settings(models={pair: str(path) for pair, path in tiny_models.items()}, device="cpu", beams=1))
+    warta.write(warta.translate_file(sample_article), tmp_path)
+    normal = docx.Document(str(tmp_path / "zh.docx")).styles["Normal"].element.rPr
+    assert normal.find(qn("w:rFonts")).get(qn("w:eastAsia")) == CHINESE_FONT
+    assert normal.find(qn("w:lang")).get(qn("w:eastAsia")) == "zh-CN"
+    english = docx.Document(str(tmp_path / "en.docx")).styles["Normal"].element.rPr
+    assert english is None or english.find(qn("w:lang")) is None
+
+
+def test_html_page_gives_only_the_article(tmp_path: Path):
+    page = tmp_path / "rilis.html"
+    page.write_text(NAV_ARTICLE_FOOTER, encoding="utf-8")
+    article = read_article(page)
+    text = " ".join(block.text for block in article.blocks)
+    assert article.blocks[0].kind == "title" and article.blocks[0].text == "Delegasi Makassar Kunjungi Guangzhou"
+    assert [block.kind for block in article.blocks].count("list_item") == 2
+    assert "heading" in [block.kind for block in article.blocks]
+    assert "& melakukan" in text and "masa depan…" in text  # entities decoded
+    for boilerplate in ("Beranda", "cookie", "Hak cipta", "Kode pelacak"):
+        assert boilerplate not in text
+
+
+def test_html_only_the_article_is_translated(tiny_models, tmp_path: Path):
+    page = tmp_path / "rilis.html"
+    page.write_text(NAV_ARTICLE_FOOTER, encoding="utf-8")
+    result = run_cli("translate", page, "-o", tmp_path / "out", "--beams", "1", "--source-lang", "id",
+                     "--model", f"id-en={tiny_models['id-en']}", "--model", f"en-zh={tiny_models['en-zh']}")
+    assert result.returncode == 0, result.stderr
+    rows = (tmp_path / "out" / "rilis" / "aligned.tsv").read_text(encoding="utf-8")
+    assert "Pada tanggal 29 Mei 2025" in rows and "Beranda" not in rows and "cookie" not in rows and "Hak cipta" not in rows
+
+
+def test_page_without_article_text_is_refused(tmp_path: Path):
+    page = tmp_path / "kosong.html"
+    page.write_text("<html><body><nav><a href='/'>Beranda</a></nav><script>var x = 1;</script></body></html>")
+    with pytest.raises(InputError, match="no article text"):
+        read_article(page)
+
+
+def _zip_bomb(path: Path) -> Path:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("word/document.xml", "w", force_zip64=True) as member:
+            chunk = b"\0" * (16 * 1024 * 1024)
+            for _ in range(20):  # 320 MB of zeros, about 300 KB compressed
+                member.write(chunk)
+    return path
+
+
+def _bad_inputs(folder: Path) -> dict[str, tuple[Path, str]]:
+    corrupt = folder / "rusak.docx"
+    corrupt.write_bytes(b"PK\x03\x04" + b"this is not really a zip archive" * 10)
+    truncated = folder / "terpotong.docx"
+    make_docx(folder / "_whole.docx")
+    truncated.write_bytes((folder / "_whole.docx").read_bytes()[:2000])
+    (folder / "_whole.docx").unlink()
+    encrypted = folder / "rahasia.docx"
+    encrypted.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "EncryptedPackage".encode("utf-16-le") + b"\0" * 2048)
+    old_word = folder / "lama.doc"
+    old_word.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4096)
+    huge_page = folder / "besar.html"
+    with huge_page.open("wb") as stream:
+        stream.write(b"<html><body><p>" + b"Kalimat panjang sekali. " * (50 * 1024 * 1024 // 24) + b"</p></body></html>")
+    return {
+        "corrupt": (corrupt, "not a valid .docx"),
+        "truncated": (truncated, "not a valid .docx"),
+        "encrypted": (encrypted, "password-protected"),
+        "bomb": (_zip_bomb(folder / "bom.docx"), "zip bomb"),
+        "old word": (old_word, "old binary Word document (.doc)"),
+        "50 MB page": (huge_page, "larger than the 10 MiB a web page may be"),
+    }
+
+
+def test_bad_documents_are_refused_with_a_clear_message(tmp_path: Path):
+    for label, (path, message) in _bad_inputs(tmp_path).items():
+        with pytest.raises(InputError) as raised:
+            read_article(path)
+        assert message in str(raised.value) and str(path) in str(raised.value), label
+
+
+def test_bad_documents_in_a_batch_fail_quickly_and_the_rest_goes_on(tiny_models, tmp_path: Path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    bad = _bad_inputs(folder)
+    make_docx(folder / "baik.docx")
+    command = [sys.executable, str(REPO / "run.py"), "translate", str(folder), "-o", str(tmp_path / "out"), "--beams", "1",
+               "--source-lang", "id", "--model", f"id-en={tiny_models['id-en']}", "--model", f"en-zh={tiny_models['en-zh']}"]
+    # A hang or a runaway decompression would hit this guard; the refusals themselves are instant.
+    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1
+    for path, message in bad.values():
+        assert f"failed: {path}: " in result.stdout and message in result.stdout, (path, result.stdout)
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))["articles"]
+    assert manifest["baik"]["status"] == "done"
+    assert (tmp_path / "out" / "baik" / "en.docx").is_file()
+
+
+def test_formats_chooses_the_outputs(tiny_models, sample_article, tmp_path: Path):
+    result = run_cli("translate", sample_article, "-o", tmp_path, "--beams", "1", "--formats", "tsv,docx",
+                     "--model", f"id-en={tiny_models['id-en']}", "--model", f"en-zh={tiny_models['en-zh']}")
+    assert result.returncode == 0, result.stderr
+    names = sorted(path.name for path in (tmp_path / sample_article.stem).iterdir())
+    assert names == ["aligned.tsv", "en.docx", "report.json", "zh.docx"]
+    assert run_cli("translate", sample_article, "--formats", "pdf").returncode == 2
