@@ -1,4 +1,4 @@
-"""warta's command line: ``python run.py translate|models ...`` (also installed as ``warta``).
+"""warta's command line: ``python run.py translate|models|eval ...`` (also installed as ``warta``).
 
 Exit status: 0 all done, 1 some article failed (the others still finished), 2 usage error.
 Only this module turns warta's errors into exit codes and one-line messages.
@@ -56,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     translate.add_argument("--formats", type=_comma_list, default=None, metavar="LIST",
                            help="outputs to write, comma-separated: txt,docx,tsv,jsonl,xlsx,tmx,summary,html "
                                 "(default: all; report.json is always written)")
+    translate.add_argument("--glossary", type=Path, metavar="FILE",
+                           help="TSV of terms (id, en, zh) every translation is checked against (flag 'glossary')")
     translate.add_argument("--force", action="store_true", help="redo articles that are already done")
     translate.add_argument("--window-sentences", type=int, default=512, metavar="N",
                            help="sentences of several articles translated together (default: 512); "
@@ -64,6 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     models = commands.add_parser("models", parents=[common], help="fetch or show the models for offline use")
     models.add_argument("action", choices=("download", "list"))
+
+    evaluation = commands.add_parser("eval", help="sacreBLEU and chrF against reference translations",
+                                     description="Score translations against references with sacreBLEU (BLEU, chrF).")
+    evaluation.add_argument("hypothesis", type=Path, help="an article's output folder, an aligned.tsv, or a text file (one segment a line)")
+    evaluation.add_argument("reference", type=Path, help="references: a text file (one a line, same order) or a TSV with en/zh columns")
+    evaluation.add_argument("--lang", choices=("en", "zh"), action="append", help="language(s) to score (default: both)")
     return parser
 
 
@@ -82,6 +90,7 @@ def _settings_from(args: argparse.Namespace) -> "Settings":  # noqa: F821 (impor
         offline=args.offline,
         force=args.force,
         window_sentences=args.window_sentences,
+        glossary=args.glossary,
         **({"formats": args.formats} if args.formats else {}),
     )
 
@@ -112,17 +121,27 @@ def _models(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _eval(args: argparse.Namespace) -> int:
+    from pipeline.evaluation import evaluate
+
+    for score in evaluate(args.hypothesis, args.reference, tuple(args.lang or ("en", "zh"))):
+        print(f"{score.language}\t{score.metric}\t{score.score:.2f}\t{score.segments} segments\t{score.signature}")
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    if args.offline:
+    logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    if getattr(args, "offline", False):
         os.environ["HF_HUB_OFFLINE"] = "1"
     from pipeline.errors import UsageError, WartaError
 
     try:
-        return _translate(args) if args.command == "translate" else _models(args)
+        commands = {"translate": _translate, "models": _models, "eval": _eval}
+        return commands[args.command](args)
     except UsageError as error:
         print(f"warta: {error}", file=sys.stderr)
         return EXIT_USAGE

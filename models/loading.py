@@ -1,7 +1,7 @@
 """Finding and loading Hugging Face models: local folders and hub ids, offline or not.
 
-A model is loaded from the local cache whenever it is there, so a run never touches the
-network for a model it already has. Safetensors weights are preferred (transformers also
+A model is loaded from the local cache whenever it is there (its snapshot folder, read as a
+plain folder), so a run never touches the network for a model it already has. Safetensors weights are preferred (transformers also
 finds the converted safetensors that some repos keep only in a pull-request revision); a
 pickle checkpoint is read only with torch's weights-only loader, which transformers 5 uses
 for ``.bin`` files; remote code is never trusted.
@@ -74,8 +74,43 @@ def cached_revision(repo_id: str) -> str | None:
     return None
 
 
+def _hub_cache() -> Path:
+    from huggingface_hub.constants import HF_HUB_CACHE
+
+    return Path(HF_HUB_CACHE)
+
+
+def cached_snapshot(repo_id: str) -> tuple[str, Path] | None:
+    """(commit, snapshot folder) of ``repo_id``'s main revision in the hub cache, or None."""
+    revision = cached_revision(repo_id)
+    if revision is None:
+        return None
+    return revision, _hub_cache() / f"models--{repo_id.replace('/', '--')}" / "snapshots" / revision
+
+
+def _pull_request_weights(repo_id: str) -> tuple[Path, str] | None:
+    """A cached pull-request snapshot holding safetensors weights, and its ref (``refs/pr/6``).
+
+    Some repos (opus-mt-en-zh among them) keep the safetensors conversion of their weights only
+    in a pull-request revision; transformers fetches it when online, and this finds it offline.
+    """
+    repo = _hub_cache() / f"models--{repo_id.replace('/', '--')}"
+    for ref in sorted((repo / "refs" / "pr").glob("*")):
+        snapshot = repo / "snapshots" / ref.read_text().strip()
+        if (snapshot / "model.safetensors").is_file() or (snapshot / "model.safetensors.index.json").is_file():
+            return snapshot, f"refs/pr/{ref.name}"
+    return None
+
+
+def _has_safetensors(folder: Path) -> bool:
+    return (folder / "model.safetensors").is_file() or (folder / "model.safetensors.index.json").is_file()
+
+
 def load_seq2seq(name: str, offline: bool = False) -> LoadedModel:
     """Load a sequence-to-sequence model and its tokenizer from a folder or a hub id.
+
+    A hub id already in the cache is loaded from its snapshot folder, without any request to
+    the hub; otherwise it is downloaded (unless ``offline``) into the standard cache.
 
     Args:
         name: a local folder, or a Hugging Face id such as ``Helsinki-NLP/opus-mt-id-en``.
@@ -89,52 +124,77 @@ def load_seq2seq(name: str, offline: bool = False) -> LoadedModel:
     """
     if is_local_model(name):
         folder = Path(name).expanduser()
-        tokenizer, model, weights = _load_from(str(folder), local_files_only=True, name=name)
+        tokenizer, model, weights = _load_folder(folder, folder, name)
         return LoadedModel(name, local_revision(folder), weights, tokenizer, model, folder)
     if not re.match(r"^[\w.-]+(/[\w.-]+)?$", name):
         raise ModelError(f"model '{name}' is neither a folder on disk nor a Hugging Face id")
-    try:
-        tokenizer, model, weights = _load_from(name, local_files_only=True, name=name)
-    except ModelError:
+    if cached_revision(name) is None:
         if offline:
             raise ModelError(
                 f"model '{name}' is not in the local Hugging Face cache and --offline forbids downloading it; "
                 f"run 'python run.py models download' on a machine with network access, or pass --model PAIR=/path/to/folder"
-            ) from None
+            )
         log.info("downloading %s from the Hugging Face hub", name)
-        tokenizer, model, weights = _load_from(name, local_files_only=False, name=name)
-    from huggingface_hub import try_to_load_from_cache
+        _download(name)
+    revision, snapshot = cached_snapshot(name) or ("unknown", Path(name))
+    weights_folder, where = snapshot, ""
+    if not _has_safetensors(snapshot):
+        pull_request = _pull_request_weights(name)
+        if pull_request is not None:
+            weights_folder, ref = pull_request
+            where = f" from {ref} ({weights_folder.name[:12]})"
+    tokenizer, model, weights = _load_folder(snapshot, weights_folder, name)
+    return LoadedModel(name, str(revision), weights + where, tokenizer, model, snapshot)
 
-    config = try_to_load_from_cache(name, "config.json")
-    folder = Path(config).parent if isinstance(config, str) else Path(name)
-    return LoadedModel(name, cached_revision(name) or "unknown", weights, tokenizer, model, folder)
 
-
-def _load_from(source: str, local_files_only: bool, name: str) -> tuple[Any, Any, str]:
+def _download(name: str) -> None:
+    # transformers' own download: it prefers safetensors, finds them in a pull-request
+    # revision when the main branch has only a pickle, and fills the standard cache.
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
-    from transformers.utils import logging as hf_logging
 
-    hf_logging.disable_progress_bar()
-    common = {"local_files_only": local_files_only, "trust_remote_code": False}
     try:
-        tokenizer = AutoTokenizer.from_pretrained(source, **common)
+        AutoTokenizer.from_pretrained(name, trust_remote_code=False)
         try:
-            model = AutoModelForSeq2SeqLM.from_pretrained(source, use_safetensors=True, **common)
-            weights = "safetensors"
+            AutoModelForSeq2SeqLM.from_pretrained(name, use_safetensors=True, trust_remote_code=False)
         except OSError as error:
             if "safetensors" not in str(error):
                 raise
-            # No safetensors anywhere: a pickle checkpoint, which transformers 5 reads with
-            # torch.load(weights_only=True), so it cannot run code.
-            model = AutoModelForSeq2SeqLM.from_pretrained(source, use_safetensors=False, **common)
-            weights = "pytorch (weights-only)"
+            AutoModelForSeq2SeqLM.from_pretrained(name, use_safetensors=False, trust_remote_code=False)
     except (OSError, ValueError) as error:
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        if local_files_only and not is_local_model(source):
-            raise ModelError(f"model '{name}' is not in the local cache ({first_line})") from error
         raise ModelError(
-            f"cannot load model '{name}': {first_line}. If the hub cannot be reached, run "
-            f"'python run.py models download' where it can, or pass --model PAIR=/path/to/folder"
+            f"cannot download model '{name}': {_first_line(error)}. Where the hub cannot be reached, run "
+            f"'python run.py models download' on a machine that can, or pass --model PAIR=/path/to/folder"
         ) from error
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def _load_folder(config_folder: Path, weights_folder: Path, name: str) -> tuple[Any, Any, str]:
+    from transformers import AutoConfig, AutoModelForSeq2SeqLM, AutoTokenizer, GenerationConfig
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    common = {"local_files_only": True, "trust_remote_code": False}
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(str(config_folder), **common)
+        config = AutoConfig.from_pretrained(str(config_folder), **common)
+        # The generation config comes from the config folder too: a pull-request snapshot may
+        # hold nothing but the weights.
+        generation = (
+            GenerationConfig.from_pretrained(str(config_folder), **common)
+            if (config_folder / "generation_config.json").is_file() else GenerationConfig.from_model_config(config)
+        )
+        safetensors = _has_safetensors(weights_folder)
+        # Without safetensors: a pickle checkpoint, which transformers 5 reads with
+        # torch.load(weights_only=True), so it cannot run code.
+        model = AutoModelForSeq2SeqLM.from_pretrained(
+            str(weights_folder), config=config, generation_config=generation, use_safetensors=safetensors, **common
+        )
+        weights = "safetensors" if safetensors else "pytorch (weights-only)"
+    except (OSError, ValueError) as error:
+        raise ModelError(f"cannot load model '{name}' from {config_folder}: {_first_line(error)}") from error
     model.eval()
     return tokenizer, model, weights

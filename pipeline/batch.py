@@ -111,11 +111,17 @@ def find_articles(inputs: list[Path], exclude: Path | None = None) -> tuple[list
 
 
 def model_revisions(warta: Warta) -> dict[str, str]:
-    """The revision of every configured model, found without loading any.
+    """The revision of every configured model, found without loading any, and the runtime.
 
-    A hub id that is not cached yet has no revision; its articles are redone once it is.
+    A hub id that is not cached yet has no revision; its articles are redone once it is. The
+    runtime (backend, device, compute type) is included because it changes the output too
+    (int8 on a CPU and float16 on a GPU round differently).
     """
-    revisions = {}
+    from models.devices import resolve_device
+
+    revisions = {"runtime": f"{warta.pool.backend}:{resolve_device(warta.settings.device)}:{warta.settings.compute_type}"}
+    if warta.glossary is not None:
+        revisions["glossary"] = warta.glossary.sha256  # a changed glossary changes the flags
     for pair, name in warta.pool.models.items():
         if is_local_model(name):
             revisions[pair] = f"{name}@{local_revision(Path(name))}"
@@ -246,10 +252,15 @@ def _record_failure(
 
 
 def _sha256_or_none(path: Path) -> str | None:
+    # In chunks, and not at all for a file larger than any article may be (the reader then
+    # refuses it): a stray multi-gigabyte file must not be read into memory to be hashed.
     import hashlib
 
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        if path.stat().st_size > 64 * 1024 * 1024:
+            return None
+        with path.open("rb") as stream:
+            return hashlib.file_digest(stream, "sha256").hexdigest()
     except OSError:
         return None
 

@@ -24,13 +24,20 @@ def _start_document(article: Article) -> Any:
 
     source = article.source
     if source is not None and Path(source).suffix.lower() == ".docx":
-        document = docx.Document(str(source))
+        try:
+            document = docx.Document(str(source))
+        except Exception as error:  # noqa: BLE001 - any parser failure: fall back to Word's default template
+            warning = f"could not reuse the source's styles ({type(error).__name__}); default Word styles used"
+            if warning not in article.warnings:
+                article.warnings.append(warning)
+            return docx.Document()
         body = document.element.body
         for child in list(body.iterchildren()):
             if not child.tag.endswith("}sectPr"):  # keep page size, margins, header links
                 body.remove(child)
         for section in document.sections:
-            for part in (section.header, section.footer, section.first_page_header, section.first_page_footer):
+            for part in (section.header, section.footer, section.first_page_header, section.first_page_footer,
+                         section.even_page_header, section.even_page_footer):
                 if not part.is_linked_to_previous:
                     for paragraph in part.paragraphs:
                         for run in paragraph.runs:
@@ -69,7 +76,7 @@ def _add_block(document: Any, block: Block, text: str) -> None:
         style = _style(document, "Title", "Heading 1")
         document.add_paragraph(text, style=style)
     elif block.kind == "heading":
-        level = max(1, min(9, len(block.marker) - 1 if block.marker.startswith("##") else 1))
+        level = max(1, min(9, len(block.marker) if block.marker.startswith("#") else 1))  # "#" is Heading 1
         style = _style(document, f"Heading {level}", "Heading 1")
         document.add_paragraph(text, style=style)
     elif block.kind == "list_item":

@@ -18,6 +18,7 @@ from models.backends import resolve_backend
 from models.pool import ModelPool
 from pipeline import __version__
 from pipeline.article import Article
+from pipeline.glossary import check_glossary, load_glossary
 from pipeline.language import check_article_language
 from pipeline.qa import check_article
 from pipeline.reading import parse_article_bytes, parse_article_text, read_article
@@ -38,6 +39,10 @@ class Warta:
 
     Args:
         settings: how to translate; defaults to ``Settings()``.
+
+    Raises:
+        UsageError: settings that do not fit together, or an optional backend not installed.
+        InputError: the glossary file cannot be read.
     """
 
     def __init__(self, settings: Settings | None = None):
@@ -47,6 +52,7 @@ class Warta:
         self.pool = ModelPool(
             self.settings.models, self.settings.device, self.settings.backend, self.settings.offline, self.settings.compute_type
         )
+        self.glossary = load_glossary(Path(self.settings.glossary)) if self.settings.glossary else None
 
     def prepare(self, article: Article) -> Article:
         """Split an article read from disk or text into sentences and check its language.
@@ -61,7 +67,7 @@ class Warta:
         return article
 
     def read_file(self, path: Path, name: str | None = None) -> Article:
-        """Read and prepare one file (``.txt`` or ``.md``).
+        """Read and prepare one file (``.txt``, ``.md``, ``.docx``, ``.html``).
 
         Raises:
             InputError: the file cannot be read or is not an Indonesian article.
@@ -86,6 +92,8 @@ class Warta:
             article.timings["translate"] = elapsed * len(article.sentences()) / total
             with _timed(article, "qa"):
                 check_article(article, self.settings.targets)
+                if self.glossary is not None:
+                    check_glossary(article, self.glossary, self.settings.targets)
             with _timed(article, "summary"):
                 summarize_article(article, self.settings.summary_sentences)
         return articles
@@ -119,6 +127,10 @@ class Warta:
             "models": {pair: translator.info.as_dict() for pair, translator in self.pool.loaded().items()},
             "settings": self.settings.as_dict(),
             "segmenter": SEGMENTER,
+            "glossary": (
+                {"path": str(self.glossary.path), "sha256": self.glossary.sha256, "terms": len(self.glossary.terms)}
+                if self.glossary else None
+            ),
         }
 
     def write(self, article: Article, folder: Path) -> list[Path]:

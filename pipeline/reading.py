@@ -39,7 +39,8 @@ MAX_TEXT_BYTES = 20 * 1024 * 1024
 
 # A heading is a short line without final punctuation (STYLE: the sample's layout).
 _HEADING_MAX_WORDS = 20
-_FINAL_PUNCTUATION = tuple('.!?;,…')
+_FINAL_PUNCTUATION = tuple('.!?;,:…')  # a line ending in ":" introduces what follows
+_RULE = re.compile(r"^\s*([-*_=])(\s*\1){2,}\s*$")  # "---", "***", "___": a horizontal rule, not text
 # Lines longer than this are paragraphs, not hard wraps: a hard-wrapped text keeps every
 # line under the wrap width (72-100 columns in practice), except a line holding one word too
 # long to break (a URL), which a wrapper puts on a line of its own.
@@ -70,20 +71,31 @@ def read_article(path: Path, name: str | None = None) -> Article:
     """
     suffix = path.suffix.lower()
     name = name or path.stem
-    if suffix == ".docx":
-        from pipeline.reading_docx import read_docx
-
-        return read_docx(path, name)
-    if suffix in (".html", ".htm"):
-        from pipeline.reading_html import read_html
-
-        return read_html(path, name)
+    if suffix in (".docx", ".html", ".htm"):
+        return _read_document(path, name, suffix)
     if suffix == ".doc":
         raise InputError(f"{path}: this is an old binary Word document (.doc); open it in Word or LibreOffice and save it as .docx")
     if suffix not in TEXT_SUFFIXES:
         raise InputError(f"{path}: unsupported file type '{path.suffix}' (warta reads {', '.join(READABLE_SUFFIXES)})")
     data = read_limited(path, MAX_TEXT_BYTES, "a text article")
     return parse_article_bytes(data, name=name, source=path, markdown=suffix == ".md")
+
+
+def _read_document(path: Path, name: str, suffix: str) -> Article:
+    from pipeline.reading_docx import read_docx
+    from pipeline.reading_html import read_html
+
+    reader = read_docx if suffix == ".docx" else read_html
+    try:
+        return reader(path, name)
+    except InputError:
+        raise
+    except Exception as error:  # noqa: BLE001 - a third-party parser on a malformed file
+        # python-docx, lxml and trafilatura raise many kinds of error on broken files (XML
+        # syntax errors, missing parts, bad numbers); any of them means this one file cannot
+        # be read, and a batch must go on.
+        detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        raise InputError(f"{path}: cannot read the document ({type(error).__name__}{': ' + detail if detail else ''})") from error
 
 
 def read_limited(path: Path, limit: int, what: str) -> bytes:
@@ -212,6 +224,9 @@ def parse_article_text(text: str, name: str, source: Path | None = None, markdow
     if markdown:
         for block in blocks:
             block.text = _MARKDOWN_EMPHASIS.sub(r"\2", block.text)
+    blocks = [block for block in blocks if block.text.strip()]
+    if not blocks:
+        raise InputError(f"{source or name}: the file has no text, only markup")
     _mark_title_and_headings(blocks)
     return Article(source=source, name=name, blocks=blocks)
 
@@ -219,6 +234,8 @@ def parse_article_text(text: str, name: str, source: Path | None = None, markdow
 def _line_groups(lines: list[str]) -> list[list[str]]:
     groups: list[list[str]] = [[]]
     for line in lines:
+        if line and _RULE.match(line):
+            line = ""  # a horizontal rule separates, like a blank line
         if line:
             groups[-1].append(line)
         elif groups[-1]:

@@ -140,7 +140,7 @@ def read_docx(path: Path, name: str) -> Article:
             blocks.append(Block("title" if not blocks else "heading", text, marker="#"))
         elif style.startswith("Heading"):
             level = "".join(ch for ch in style if ch.isdigit()) or "1"
-            blocks.append(Block("heading", text, marker="#" * (int(level) + 1)))
+            blocks.append(Block("heading", text, marker="#" * int(level)))  # Markdown levels: Heading 1 is "#"
         elif marker is not None:
             blocks.append(Block("list_item", text, marker=marker))
         else:

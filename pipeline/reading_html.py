@@ -20,8 +20,37 @@ from pipeline.reading import read_limited
 MAX_HTML_BYTES = 10 * 1024 * 1024
 
 
-def _text(element: Any) -> str:
-    return " ".join("".join(element.itertext()).split())
+def _text(element: Any, skip: tuple[str, ...] = ()) -> str:
+    # A <lb/> (an HTML <br>) separates words and sentences: give it a space. Nested lists are
+    # read as items of their own, so a parent item leaves them out (``skip``).
+    parts: list[str] = []
+
+    def walk(node: Any) -> None:
+        if node.tag in skip and node is not element:
+            parts.append(" ")
+        else:
+            parts.append(node.text or "")
+            for child in node:
+                walk(child)
+        if node.tag == "lb":
+            parts.append(" ")
+        if node is not element:
+            parts.append(node.tail or "")
+
+    walk(element)
+    return " ".join("".join(parts).split())
+
+
+def _list_items(element: Any, blocks: list[Block]) -> None:
+    numbered = element.get("rend") == "ol"
+    number = 0
+    for item in element.findall("item"):
+        text = _text(item, skip=("list",))
+        if text:
+            number += 1
+            blocks.append(Block("list_item", text, marker=f"{number}." if numbered else "-"))
+        for nested in item.findall("list"):
+            _list_items(nested, blocks)
 
 
 def read_html(path: Path, name: str) -> Article:
@@ -51,13 +80,9 @@ def read_html(path: Path, name: str) -> Article:
             text = _text(element)
             if text:
                 kind = "title" if not blocks and level == "1" else "heading"
-                blocks.append(Block(kind, text, marker="#" * (int(level) if level.isdigit() else 2)))
+                blocks.append(Block(kind, text, marker="#" * (int(level) if level.isdigit() else 2)))  # Markdown levels
         elif element.tag == "list":
-            numbered = element.get("rend") == "ol"
-            for number, item in enumerate(element.iter("item"), start=1):
-                text = _text(item)
-                if text:
-                    blocks.append(Block("list_item", text, marker=f"{number}." if numbered else "-"))
+            _list_items(element, blocks)
         elif element.tag == "table":
             for row_number, row in enumerate(element.iter("row")):
                 for column_number, cell in enumerate(row.iter("cell")):

@@ -16,8 +16,8 @@ from pipeline import __version__
 from pipeline.article import Article
 from pipeline.qa import QA_FLAGS
 
-# Clicking a row selects it (and its number goes into the address, so a link to it can be sent
-# to a colleague); the checkbox hides rows without flags.
+# Clicking a row selects it (its number is a link to the row, to send to a colleague); the
+# checkbox hides rows without flags.
 _SCRIPT = """
 document.getElementById("only-flagged").addEventListener("change", function (event) {
   document.body.classList.toggle("only-flagged", event.target.checked);
@@ -41,6 +41,7 @@ _FLAG_TITLES = {
     "traditional": "Traditional Chinese characters in the Chinese",
     "split": "too long for the model: translated in pieces",
     "length_limit": "the model stopped at its length limit: the translation may be cut",
+    "glossary": "a glossary term's prescribed translation is missing",
 }
 
 
@@ -79,7 +80,7 @@ def render_review_page(article: Article, run_info: dict[str, object], targets: t
     for row in rows:
         for flag in row["flags"]:
             counts[flag] = counts.get(flag, 0) + 1
-    order = {flag: index for index, flag in enumerate((*QA_FLAGS, "split", "length_limit"))}
+    order = {flag: index for index, flag in enumerate((*QA_FLAGS, "glossary", "split", "length_limit"))}
     summary = [
         {"row": row_of[(item.block, item.sentence)], "id": item.id, "en": item.en, "zh": item.zh} for item in article.summary
     ]

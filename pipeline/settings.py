@@ -31,6 +31,7 @@ class Settings:
         window_sentences: sentences of several articles translated together in a batch run;
             larger windows fill and sort batches better, smaller ones write articles sooner.
         formats: which outputs to write (``pipeline.writers.OUTPUT_FORMATS``); report.json always.
+        glossary: a TSV of terms (id, en, zh) to check every translation against, or None.
     """
 
     targets: tuple[str, ...] = TARGET_LANGUAGES
@@ -45,6 +46,7 @@ class Settings:
     force: bool = False
     window_sentences: int = 512
     formats: tuple[str, ...] = ("txt", "docx", "tsv", "jsonl", "xlsx", "tmx", "summary", "html")
+    glossary: Path | None = None
 
     def __post_init__(self) -> None:
         from pipeline.writers import OUTPUT_FORMATS
@@ -76,8 +78,9 @@ class Settings:
     def output_fingerprint(self, model_revisions: dict[str, str]) -> str:
         """A hash of everything that shapes the output: settings that matter and model revisions.
 
-        ``force``, ``offline``, ``device`` and ``window_sentences`` change how a run goes, not
-        what it writes, so they are left out.
+        ``force``, ``offline`` and ``window_sentences`` change how a run goes, not what it
+        writes, so they are left out; ``device`` is left out here because ``auto`` says nothing:
+        the caller passes the resolved runtime with the model revisions.
         """
         how = ("force", "offline", "device", "window_sentences")
         shaping = {key: value for key, value in self.as_dict().items() if key not in how}

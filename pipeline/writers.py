@@ -208,10 +208,6 @@ def write_article(
     # report.json is written last and removed first: while it is missing, the folder is not
     # a finished article (the batch manifest checks for it), whatever else is there.
     (folder / "report.json").unlink(missing_ok=True)
-    for language in ("en", "zh"):
-        if language not in targets:  # from a run with other targets
-            for suffix in (".txt", ".docx"):
-                (folder / f"{language}{suffix}").unlink(missing_ok=True)
     renderers = {
         "txt": lambda: {f"{language}.txt": render_translation(article, language) for language in targets},
         "docx": lambda: {f"{language}.docx": render_docx(article, language) for language in targets},
@@ -222,6 +218,9 @@ def write_article(
         "tmx": lambda: {"article.tmx": render_tmx(article, targets)},
         "xlsx": lambda: {"aligned.xlsx": render_xlsx(article)},
     }
+    # Outputs of formats or languages not chosen this time would be stale next to the new report.
+    every_output = {"en.txt", "zh.txt", "en.docx", "zh.docx", "aligned.tsv", "aligned.jsonl", "aligned.xlsx",
+                    "article.tmx", "summary.json", "review.html"}
     written = []
     for output_format in OUTPUT_FORMATS:
         if output_format not in formats:
@@ -229,6 +228,8 @@ def write_article(
         for name, content in renderers[output_format]().items():
             write_atomic(folder / name, content)
             written.append(folder / name)
+    for stale in every_output - {path.name for path in written}:
+        (folder / stale).unlink(missing_ok=True)
     # The report comes last: its presence says the other files are complete.
     report = build_report(article, run_info)
     write_atomic(folder / "report.json", json.dumps(report, ensure_ascii=False, indent=2) + "\n")

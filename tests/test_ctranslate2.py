@@ -102,3 +102,19 @@ def test_cuda_failure_falls_back_to_transformers_with_one_warning(monkeypatch, c
     assert isinstance(translator, Torch) and translator.device == "cuda"
     [record] = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert "libcublas.so.12" in record.getMessage() and "falling back to the transformers backend" in record.getMessage()
+
+
+def test_a_converted_model_loads_without_its_pytorch_weights(lively_model, tmp_path, monkeypatch):
+    import models.backends.ct2 as ct2
+
+    monkeypatch.setenv("WARTA_CT2_HOME", str(tmp_path / "ct2"))
+    first = ct2.CTranslate2Translator(str(lively_model), device="cpu", compute_type="float32")
+
+    def no_weights(*args, **kwargs):
+        raise AssertionError("the PyTorch model was loaded although a converted copy exists")
+
+    monkeypatch.setattr(ct2, "load_seq2seq", no_weights)
+    second = ct2.CTranslate2Translator(str(lively_model), device="cpu", compute_type="float32")
+    assert second.info.revision == first.info.revision
+    texts = SENTENCES[:3]
+    assert [r.text for r in second.translate(texts, "id", "en", 1)] == [r.text for r in first.translate(texts, "id", "en", 1)]

@@ -201,3 +201,48 @@ def test_formats_chooses_the_outputs(tiny_models, sample_article, tmp_path: Path
     names = sorted(path.name for path in (tmp_path / sample_article.stem).iterdir())
     assert names == ["aligned.tsv", "en.docx", "report.json", "zh.docx"]
     assert run_cli("translate", sample_article, "--formats", "pdf").returncode == 2
+
+
+def test_html_line_breaks_separate_and_nested_lists_are_read_once(tmp_path: Path):
+    page = tmp_path / "daftar.html"
+    page.write_text(
+        "<html><body><article><h1>Pengumuman Resmi Pemerintah Kota</h1>"
+        "<p>Acara dibuka di balai kota pada pagi hari.<br>Wali kota memberikan sambutan kepada seluruh warga.</p>"
+        "<ul><li>Butir pertama yang dibacakan oleh panitia acara<ul><li>Anak butir yang menjelaskan rincian kegiatan</li></ul></li>"
+        "<li>Butir kedua tentang jadwal kegiatan berikutnya</li></ul>"
+        "<p>Kegiatan ditutup dengan doa bersama seluruh peserta yang hadir.</p></article></body></html>",
+        encoding="utf-8",
+    )
+    article = read_article(page)
+    texts = [block.text for block in article.blocks]
+    assert "Acara dibuka di balai kota pada pagi hari. Wali kota memberikan sambutan kepada seluruh warga." in texts
+    items = [block.text for block in article.blocks if block.kind == "list_item"]
+    assert items == ["Butir pertama yang dibacakan oleh panitia acara", "Anak butir yang menjelaskan rincian kegiatan",
+                     "Butir kedua tentang jadwal kegiatan berikutnya"]
+
+
+def test_docx_with_broken_xml_inside_a_valid_zip_is_refused(tmp_path: Path):
+    source = make_docx(tmp_path / "baik.docx")
+    broken = tmp_path / "rusak.docx"
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(broken, "w") as copy:
+        for item in original.infolist():
+            data = original.read(item.filename)
+            copy.writestr(item, data[:200] if item.filename == "word/document.xml" else data)
+    with pytest.raises(InputError, match="cannot read the document"):
+        read_article(broken)
+
+
+def test_markup_without_text_is_refused(tmp_path: Path):
+    page = tmp_path / "kosong.md"
+    page.write_text("# #\n\n---\n")
+    with pytest.raises(InputError, match="no text"):
+        read_article(page)
+
+
+def test_fewer_formats_on_a_rerun_remove_the_stale_outputs(tiny_models, sample_article, tmp_path: Path):
+    warta = Warta(Settings(models={pair: str(path) for pair, path in tiny_models.items()}, device="cpu", beams=1))
+    article = warta.translate_file(sample_article)
+    warta.write(article, tmp_path)
+    narrow = Warta(Settings(models={pair: str(path) for pair, path in tiny_models.items()}, device="cpu", beams=1, formats=("tsv",)))
+    narrow.write(article, tmp_path)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["aligned.tsv", "report.json"]

@@ -98,3 +98,30 @@ def test_unknown_pair_and_backend_are_usage_errors():
         ModelPool({"id-fr": "x"})
     with pytest.raises(UsageError, match="no-such-backend"):
         get_backend("no-such-backend")
+
+
+def test_offline_finds_safetensors_kept_only_in_a_pull_request_revision(tiny_models, tmp_path, monkeypatch):
+    # opus-mt-en-zh keeps its safetensors only in refs/pr/6; once downloaded, --offline must
+    # still find them (transformers alone looks for them only online).
+    import os
+    import shutil
+
+    cache = Path(os.environ["HF_HUB_CACHE"])
+    repo = cache / "models--Test--pr-weights"
+    main, pull = "a" * 40, "b" * 40
+    shutil.copytree(tiny_models["en-zh"], repo / "snapshots" / main)
+    (repo / "snapshots" / main / "model.safetensors").unlink()  # main has no weights cached
+    (repo / "snapshots" / pull).mkdir(parents=True)
+    shutil.copy(tiny_models["en-zh"] / "model.safetensors", repo / "snapshots" / pull / "model.safetensors")
+    (repo / "refs" / "pr").mkdir(parents=True)
+    (repo / "refs" / "main").write_text(main)
+    (repo / "refs" / "pr" / "6").write_text(pull)
+    loaded = load_seq2seq("Test/pr-weights", offline=True)
+    assert loaded.revision == main
+    assert loaded.weights == f"safetensors from refs/pr/6 ({pull[:12]})"
+    assert loaded.model.generation_config.min_new_tokens == 2  # the main snapshot's generation config
+
+
+def test_summarizer_pair_is_refused_not_ignored():
+    with pytest.raises(UsageError, match="extractive"):
+        ModelPool({"summarizer": "csebuetnlp/mT5_multilingual_XLSum"})

@@ -15,7 +15,7 @@ from typing import Any
 
 from models.backends.base import BatchedTranslator, ModelInfo, Translation
 from models.families import LanguageControl, detect_family
-from models.loading import LoadedModel, load_seq2seq
+from models.loading import LoadedModel, cached_snapshot, is_local_model, load_seq2seq, local_revision
 from pipeline.errors import ModelError
 
 # Batches by tokens: CTranslate2 removes padding itself, so the sentence count matters less.
@@ -76,40 +76,66 @@ class CTranslate2Translator(BatchedTranslator):
     def __init__(self, name: str, device: str = "cpu", offline: bool = False, compute_type: str | None = None):
         import ctranslate2
 
-        loaded = load_seq2seq(name, offline=offline)
-        self.tokenizer: Any = loaded.tokenizer
-        self.family = detect_family(loaded.model.config, self.tokenizer)
         self.compute_type = compute_type or DEFAULT_COMPUTE_TYPES[device]
-        folder = self._convert_once(loaded)
-        generation = loaded.model.generation_config
+        tokenizer, config, generation, folder, self.revision = self._converted_model(name, offline)
+        self.tokenizer: Any = tokenizer
+        self.family = detect_family(config, tokenizer)
         self._min_length = int(getattr(generation, "min_new_tokens", None) or 0)
         # Banned sequences the converted vocabulary still has (CTranslate2 drops Marian's <pad>,
         # which then cannot be generated anyway).
         vocabulary = _converted_target_vocabulary(folder)
         self._banned = [
-            tokens for tokens in (self.tokenizer.convert_ids_to_tokens(ids) for ids in (getattr(generation, "bad_words_ids", None) or []))
+            tokens for tokens in (tokenizer.convert_ids_to_tokens(ids) for ids in (getattr(generation, "bad_words_ids", None) or []))
             if all(token in vocabulary for token in tokens)
         ]
-        positions = getattr(loaded.model.config, "max_position_embeddings", 512) or 512
-        del loaded  # the PyTorch weights are not needed once converted
         threads = os.cpu_count() or 1
         try:
             self.translator = ctranslate2.Translator(
                 str(folder), device=device, compute_type=self.compute_type, inter_threads=1, intra_threads=threads if device == "cpu" else 0
             )
+            # CUDA libraries (cuBLAS) are loaded at the first computation, not when the model
+            # is: translate one token now, so a missing library shows here, where the pool can
+            # fall back, and not in the middle of a batch.
+            self.translator.translate_batch([[tokenizer.eos_token]], max_decoding_length=2, beam_size=1)
         except (RuntimeError, OSError, ValueError) as error:
-            raise ModelError(f"ctranslate2 cannot load '{name}' on {device} with {self.compute_type}: {str(error).splitlines()[0]}") from error
+            raise ModelError(f"ctranslate2 cannot run '{name}' on {device} with {self.compute_type}: {str(error).splitlines()[0]}") from error
         self.device = device
         self.info = ModelInfo(name, self.revision, self.family, f"ctranslate2 {ctranslate2.__version__} {self.compute_type}", device, "converted")
-        self.positions = positions
+        self.positions = getattr(config, "max_position_embeddings", 512) or 512
         self.batch_tokens = _BATCH_TOKENS[device]
         self.batch_sentences = self.batch_tokens
         self.segments_translated = 0
         self.calls = 0
 
-    def _convert_once(self, loaded: LoadedModel) -> Path:
-        self.revision = loaded.revision
-        folder = converted_models_home() / _slug(loaded.name) / f"{_slug(loaded.revision)}-{self.compute_type}"
+    def _converted_model(self, name: str, offline: bool) -> tuple[Any, Any, Any, Path, str]:
+        """Tokenizer, config, generation config, converted folder and revision of ``name``.
+
+        When the converted copy exists, only the small files are read: the PyTorch weights are
+        loaded (once) just to convert them.
+        """
+        from transformers import AutoConfig, AutoTokenizer, GenerationConfig
+
+        found = (local_revision(Path(name).expanduser()), Path(name).expanduser()) if is_local_model(name) else cached_snapshot(name)
+        if found is not None:
+            revision, source = found
+            folder = self._converted_folder(name, revision)
+            if (folder / "model.bin").is_file():
+                common = {"local_files_only": True, "trust_remote_code": False}
+                config = AutoConfig.from_pretrained(str(source), **common)
+                generation = (
+                    GenerationConfig.from_pretrained(str(source), **common)
+                    if (source / "generation_config.json").is_file() else GenerationConfig.from_model_config(config)
+                )
+                return AutoTokenizer.from_pretrained(str(source), **common), config, generation, folder, revision
+        loaded = load_seq2seq(name, offline=offline)
+        folder = self._convert(loaded)
+        return loaded.tokenizer, loaded.model.config, loaded.model.generation_config, folder, loaded.revision
+
+    def _converted_folder(self, name: str, revision: str) -> Path:
+        return converted_models_home() / _slug(name) / f"{_slug(revision)}-{self.compute_type}"
+
+    def _convert(self, loaded: LoadedModel) -> Path:
+        folder = self._converted_folder(loaded.name, loaded.revision)
         if (folder / "model.bin").is_file():
             return folder
         # Convert into a temporary folder and rename: a crash never leaves a half model behind.
