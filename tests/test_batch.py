@@ -158,11 +158,15 @@ def _wait_for_done(process: subprocess.Popen[str], out: Path, count: int, timeou
         time.sleep(0.05)
 
 
-def test_sigkill_mid_run_then_resume_does_each_article_exactly_once(tiny_models, tmp_path: Path):
-    source = tmp_path / "in"
+def _twelve_articles(source: Path) -> Path:
     source.mkdir()
     for number in range(12):
         (source / f"rilis-{number:02d}.txt").write_text(_indonesian_article(number), encoding="utf-8")
+    return source
+
+
+def test_sigkill_mid_run_then_resume_does_each_article_exactly_once(tiny_models, tmp_path: Path):
+    source = _twelve_articles(tmp_path / "in")
     out = tmp_path / "out"
     process = _start(tiny_models, source, out)
     _wait_for_done(process, out, 3)
@@ -188,10 +192,7 @@ def test_sigkill_mid_run_then_resume_does_each_article_exactly_once(tiny_models,
 
 
 def test_ctrl_c_stops_after_the_current_batch_and_says_how_to_resume(tiny_models, tmp_path: Path):
-    source = tmp_path / "in"
-    source.mkdir()
-    for number in range(12):
-        (source / f"rilis-{number:02d}.txt").write_text(_indonesian_article(number), encoding="utf-8")
+    source = _twelve_articles(tmp_path / "in")
     out = tmp_path / "out"
     process = _start(tiny_models, source, out)
     _wait_for_done(process, out, 1)
