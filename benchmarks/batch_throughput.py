@@ -9,7 +9,7 @@ length translate N copies of the sample article twice in one process:
 
 Prints sentences per second for each and the ratio b/a. Run from the repository root:
 
-    python -m benchmarks.batch_throughput [--copies 50] [--beams 1] [--output-tokens 40]
+    python -m benchmarks.batch_throughput [--copies 50] [--beams 1] [--output-tokens 40] [--backend transformers]
 """
 
 import argparse
@@ -44,6 +44,7 @@ def main() -> None:
     parser.add_argument("--output-tokens", type=int, default=40)
     parser.add_argument("--window-sentences", type=int, default=Settings().window_sentences)
     parser.add_argument("--device", default="cpu")
+    parser.add_argument("--backend", default="auto", choices=("auto", "transformers", "ctranslate2"))
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="warta-bench-"))
@@ -53,9 +54,11 @@ def main() -> None:
         inputs.mkdir()
         for copy in range(args.copies):
             shutil.copy(SAMPLE_ARTICLE, inputs / f"rilis-{copy:03d}.txt")
-        common = {"models": {pair: str(path) for pair, path in models.items()}, "device": args.device, "beams": args.beams}
+        common = {"models": {pair: str(path) for pair, path in models.items()}, "device": args.device, "beams": args.beams,
+                  "backend": args.backend}
         # Load both models (and warm up) outside the timings.
         warta = Warta(Settings(**common))
+        backend = warta.settings.backend
         warta.translate_text(SAMPLE_ARTICLE.read_text(encoding="utf-8"))
 
         per_article_seconds, sentences = _run(inputs, work / "out-a", Settings(**common, window_sentences=1))
@@ -65,7 +68,7 @@ def main() -> None:
         a, b = sentences / per_article_seconds, sentences / batched_seconds
         peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"{args.copies} copies of the sample, {sentences} sentences, id->en then en->zh, beams {args.beams}, "
-              f"{args.output_tokens} output tokens, device {args.device}")
+              f"{args.output_tokens} output tokens, device {args.device}, backend {backend}")
         print(f"{'path':<40}{'seconds':>10}{'sentences/s':>14}")
         print(f"{'(a) one article at a time':<40}{per_article_seconds:>10.1f}{a:>14.2f}")
         print(f"{'(b) batch, window ' + str(args.window_sentences) + ' sentences':<40}{batched_seconds:>10.1f}{b:>14.2f}")
