@@ -9,6 +9,10 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported lazily at run time, so that --help answers without loading the pipeline
+    from pipeline.settings import Settings
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -51,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     translate.add_argument("--targets", type=_comma_list, default=("en", "zh"), help="languages to produce (default: en,zh)")
     translate.add_argument("--source-lang", default="auto", choices=("auto", "id"),
                            help="auto: refuse articles that are not Indonesian; id: translate anyway")
-    translate.add_argument("--beams", type=int, default=4, help="beam size (default: 4)")
+    translate.add_argument("--beams", type=int, default=4, help="beam size, 1 to 32 (default: 4)")
     translate.add_argument("--summary-sentences", type=int, default=3, help="sentences in the summary (default: 3)")
     translate.add_argument("--formats", type=_comma_list, default=None, metavar="LIST",
                            help="outputs to write, comma-separated: txt,docx,tsv,jsonl,xlsx,tmx,summary,html "
@@ -71,11 +75,13 @@ def build_parser() -> argparse.ArgumentParser:
                                      description="Score translations against references with sacreBLEU (BLEU, chrF).")
     evaluation.add_argument("hypothesis", type=Path, help="an article's output folder, an aligned.tsv, or a text file (one segment a line)")
     evaluation.add_argument("reference", type=Path, help="references: a text file (one a line, same order) or a TSV with en/zh columns")
-    evaluation.add_argument("--lang", choices=("en", "zh"), action="append", help="language(s) to score (default: both)")
+    evaluation.add_argument("--lang", choices=("en", "zh"), action="append",
+                            help="language(s) to score; needed for a plain-text file "
+                                 "(default: every language the hypothesis has translations of)")
     return parser
 
 
-def _settings_from(args: argparse.Namespace) -> "Settings":  # noqa: F821 (imported lazily)
+def _settings_from(args: argparse.Namespace) -> "Settings":
     from pipeline.settings import Settings
 
     return Settings(
@@ -91,18 +97,50 @@ def _settings_from(args: argparse.Namespace) -> "Settings":  # noqa: F821 (impor
         force=args.force,
         window_sentences=args.window_sentences,
         glossary=args.glossary,
-        **({"formats": args.formats} if args.formats else {}),
+        **({"formats": args.formats} if args.formats is not None else {}),
     )
 
 
-def _translate(args: argparse.Namespace) -> int:
-    from pipeline.batch import format_summary, run_translate
-    from pipeline.orchestrator import Warta
+def _check_output_folder(out: Path) -> None:
+    """Refuse an ``-o`` that cannot become a folder warta writes in, before anything runs."""
+    from pipeline.errors import UsageError
 
-    result = run_translate(args.inputs, args.out, Warta(_settings_from(args)), quiet=args.quiet)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out}: exists and is not a folder (-o names the output folder)")
+    existing = out
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise UsageError(f"{out}: cannot be created: {existing} is a file, not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise UsageError(f"{out}: cannot write in {existing} (permission denied); choose another -o folder")
+
+
+def _translate(args: argparse.Namespace) -> int:
+    from pipeline.batch import find_articles, format_summary, run_translate
+    from pipeline.errors import UsageError
+    from pipeline.orchestrator import Warta
+    from pipeline.reading import READABLE_SUFFIXES
+
+    warta = Warta(_settings_from(args))  # checks every option before anything is read or written
+    _check_output_folder(args.out)
+    jobs, unreadable = find_articles(args.inputs, exclude=args.out)
+    if not jobs and not unreadable:
+        # Nothing to do is a mistake in the command (a wrong folder, or files of another type),
+        # not a successful run: a nightly job must not report "0 done" as success for ever.
+        raise UsageError(
+            f"{', '.join(map(str, args.inputs))}: no articles found (warta reads {' '.join(READABLE_SUFFIXES)} "
+            f"files; hidden files and folders are skipped)"
+        )
+    result = run_translate(args.inputs, args.out, warta, quiet=args.quiet)
+    # The table goes to standard output; each failure, as the README promises, to standard
+    # error: one line naming the file and the problem.
     print(format_summary(result, args.out))
+    sys.stdout.flush()
+    for path, reason in result.failed:
+        print(f"warta: {path}: {reason}", file=sys.stderr)
     if result.interrupted:
-        return EXIT_INTERRUPTED
+        return result.exit_status  # 130 after Ctrl-C, 143 after SIGTERM
     return EXIT_FAILED if result.failed else EXIT_OK
 
 
@@ -124,17 +162,44 @@ def _models(args: argparse.Namespace) -> int:
 def _eval(args: argparse.Namespace) -> int:
     from pipeline.evaluation import evaluate
 
-    for score in evaluate(args.hypothesis, args.reference, tuple(args.lang or ("en", "zh"))):
+    scores = evaluate(args.hypothesis, args.reference, tuple(args.lang) if args.lang else None)
+    for score in scores:
         print(f"{score.language}\t{score.metric}\t{score.score:.2f}\t{score.segments} segments\t{score.signature}")
+    skipped = [language for language in ("en", "zh") if language not in {score.language for score in scores}]
+    if not args.lang and skipped:
+        names = {"en": "English", "zh": "Chinese"}
+        print(f"warta: {args.hypothesis}: no {' or '.join(names[language] for language in skipped)} translations; "
+              f"not scored", file=sys.stderr)
     return EXIT_OK
+
+
+#: Libraries whose log lines are for ``-v`` only: a normal run prints nothing from them (their
+#: warnings, e.g. transformers' "Token indices sequence length is longer than ...", are about
+#: things warta already handles and would garble the progress bar).
+_LIBRARY_LOGGERS = ("transformers", "huggingface_hub", "py.warnings", "urllib3", "httpx", "httpx2", "filelock",
+                    "trafilatura", "htmldate", "courlan", "ctranslate2", "sacrebleu")
+
+
+def _configure_logging(verbose: bool) -> None:
+    """warta's own warnings always; libraries' log lines and Python warnings only with ``-v``."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # transformers and huggingface_hub set their loggers' level from these when first imported
+    # (which is later: imports are lazy), overriding any level set here.
+    level = "warning" if verbose else "error"
+    os.environ["TRANSFORMERS_VERBOSITY"] = level
+    os.environ["HF_HUB_VERBOSITY"] = level
+    # huggingface_hub adds its own handler and also propagates to ours: every line twice.
+    logging.getLogger("huggingface_hub").propagate = False
+    logging.captureWarnings(True)  # warnings.warn() from libraries becomes a py.warnings log line
+    for name in _LIBRARY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING if verbose else logging.ERROR)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    _configure_logging(getattr(args, "verbose", False))
     if getattr(args, "offline", False):
         os.environ["HF_HUB_OFFLINE"] = "1"
     from pipeline.errors import UsageError, WartaError
@@ -147,6 +212,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except WartaError as error:  # ModelError, InputError (e.g. a busy output folder)
         print(f"warta: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except OSError as error:  # a file or folder warta could not write or read, outside an article
+        where = error.filename or ""
+        print(f"warta: {where}{': ' if where else ''}{error.strerror or error}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("warta: interrupted; run the same command again to resume", file=sys.stderr)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import ModelError
+from pipeline.errors import ModelError, UsageError
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,39 @@ def is_local_model(name: str) -> bool:
     return Path(name).expanduser().is_dir()
 
 
+def _looks_like_path(name: str) -> bool:
+    # A hub id is "name" or "org/name"; anything with a path's start, a backslash or more than
+    # one slash can only mean a folder.
+    return name.startswith(("/", "./", "../", "~", ".\\")) or "\\" in name or name.count("/") > 1 or name in (".", "..")
+
+
+def check_model_name(name: str) -> None:
+    """Refuse a model name that can be neither an existing folder nor a Hugging Face id.
+
+    Called before anything runs, so that a typo in ``--model`` is one clear line and not a
+    failure halfway through a batch.
+
+    Raises:
+        UsageError: a path that does not exist or is a file, or a malformed hub id.
+    """
+    path = Path(name).expanduser()
+    if path.is_dir():
+        return
+    if path.exists():
+        raise UsageError(f"{name}: is a file, not a model folder (a model is a folder with config.json, or a Hugging Face id)")
+    if _looks_like_path(name):
+        raise UsageError(f"{name}: no such model folder")
+    from huggingface_hub.errors import HFValidationError
+    from huggingface_hub.utils import validate_repo_id
+
+    try:
+        validate_repo_id(name)
+    except HFValidationError:
+        raise UsageError(
+            f"{name}: no such model folder, and not a Hugging Face id (ids look like Helsinki-NLP/opus-mt-id-en)"
+        ) from None
+
+
 def local_revision(folder: Path) -> str:
     """The revision of a model folder.
 
@@ -65,9 +98,14 @@ def local_revision(folder: Path) -> str:
 
 
 def cached_revision(repo_id: str) -> str | None:
-    """The commit of ``repo_id`` in the local hub cache, or None when it is not cached."""
+    """The commit of ``repo_id`` in the local hub cache, or None when it is not cached.
+
+    Raises:
+        UsageError: ``repo_id`` is not a valid hub id.
+    """
     from huggingface_hub import try_to_load_from_cache
 
+    check_model_name(repo_id)
     found = try_to_load_from_cache(repo_id, "config.json")
     if isinstance(found, str):
         return Path(found).parent.name
@@ -126,14 +164,14 @@ def load_seq2seq(name: str, offline: bool = False) -> LoadedModel:
         folder = Path(name).expanduser()
         tokenizer, model, weights = _load_folder(folder, folder, name)
         return LoadedModel(name, local_revision(folder), weights, tokenizer, model, folder)
-    if not re.match(r"^[\w.-]+(/[\w.-]+)?$", name):
-        raise ModelError(f"model '{name}' is neither a folder on disk nor a Hugging Face id")
+    check_model_name(name)
     if cached_revision(name) is None:
         if offline:
             raise ModelError(
                 f"model '{name}' is not in the local Hugging Face cache and --offline forbids downloading it; "
                 f"run 'python run.py models download' on a machine with network access, or pass --model PAIR=/path/to/folder"
             )
+        check_hub_reachable(name)
         log.info("downloading %s from the Hugging Face hub", name)
         _download(name)
     revision, snapshot = cached_snapshot(name) or ("unknown", Path(name))
@@ -145,6 +183,63 @@ def load_seq2seq(name: str, offline: bool = False) -> LoadedModel:
             where = f" from {ref} ({weights_folder.name[:12]})"
     tokenizer, model, weights = _load_folder(snapshot, weights_folder, name)
     return LoadedModel(name, str(revision), weights + where, tokenizer, model, snapshot)
+
+
+#: Seconds the one probe of the hub waits before warta says it cannot be reached.
+HUB_PROBE_TIMEOUT = 5.0
+
+_OFFLINE_HINT = (
+    "to work offline, run 'python run.py models download' on a machine that reaches the hub and then use --offline, "
+    "or pass --model PAIR=/path/to/folder"
+)
+
+
+def check_hub_reachable(repo_id: str, timeout: float = HUB_PROBE_TIMEOUT) -> None:
+    """Ask the hub once, with a short timeout and no retries, whether ``repo_id`` can be downloaded.
+
+    Downloading without this first retries for most of a minute when the hub cannot be reached
+    (huggingface_hub's backoff) and then fails with a long message; one HEAD request on the
+    model's ``config.json`` answers in seconds.
+
+    Raises:
+        ModelError: the hub cannot be reached (with how to work offline), or it has no such model.
+    """
+    from huggingface_hub import get_hf_file_metadata, hf_hub_url
+    from huggingface_hub.constants import ENDPOINT
+    from huggingface_hub.errors import (
+        EntryNotFoundError,
+        HfHubHTTPError,
+        RepositoryNotFoundError,
+    )
+
+    try:
+        get_hf_file_metadata(hf_hub_url(repo_id, "config.json"), timeout=timeout, retry_on_errors=False)
+    except RepositoryNotFoundError:
+        raise ModelError(f"model '{repo_id}' is not on the Hugging Face hub ({ENDPOINT}), or it is private") from None
+    except EntryNotFoundError:
+        raise ModelError(f"'{repo_id}' on the Hugging Face hub is not a model (no config.json)") from None
+    except HfHubHTTPError as error:
+        status = error.response.status_code if error.response is not None else "no answer"
+        raise ModelError(f"the Hugging Face hub ({ENDPOINT}) answered {status} for '{repo_id}'; {_OFFLINE_HINT}") from None
+    except _network_errors() as error:
+        raise ModelError(
+            f"the Hugging Face hub ({ENDPOINT}) cannot be reached to download '{repo_id}' "
+            f"({type(error).__name__}: {_first_line(error)}); {_OFFLINE_HINT}"
+        ) from None
+
+
+def _network_errors() -> tuple[type[BaseException], ...]:
+    # huggingface_hub lets its HTTP client's connection and timeout errors through unwrapped;
+    # which client that is depends on its version (httpx2, httpx, requests).
+    from importlib import import_module
+
+    errors: list[type[BaseException]] = [OSError, ConnectionError, TimeoutError]
+    for module, name in (("httpx2", "TransportError"), ("httpx", "TransportError"), ("requests", "RequestException")):
+        try:
+            errors.append(getattr(import_module(module), name))
+        except (ImportError, AttributeError):
+            continue
+    return tuple(errors)
 
 
 def _download(name: str) -> None:
@@ -168,15 +263,27 @@ def _download(name: str) -> None:
 
 
 def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
+    # The whole message on one line: libraries' messages run over several lines, and cutting
+    # at the first would drop what the user needs (transformers' tokenizer message does).
+    text = " ".join(str(error).split())
+    return text or type(error).__name__
 
 
 def _load_folder(config_folder: Path, weights_folder: Path, name: str) -> tuple[Any, Any, str]:
-    from transformers import AutoConfig, AutoModelForSeq2SeqLM, AutoTokenizer, GenerationConfig
+    from transformers import (
+        AutoConfig,
+        AutoModelForSeq2SeqLM,
+        AutoTokenizer,
+        GenerationConfig,
+    )
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()
+    if not (config_folder / "config.json").is_file():
+        raise ModelError(
+            f"{config_folder}: not a model folder (no config.json); give a folder saved by save_pretrained "
+            f"or a Hugging Face id such as Helsinki-NLP/opus-mt-id-en"
+        )
     common = {"local_files_only": True, "trust_remote_code": False}
     try:
         tokenizer = AutoTokenizer.from_pretrained(str(config_folder), **common)
@@ -194,7 +301,13 @@ def _load_folder(config_folder: Path, weights_folder: Path, name: str) -> tuple[
             str(weights_folder), config=config, generation_config=generation, use_safetensors=safetensors, **common
         )
         weights = "safetensors" if safetensors else "pytorch (weights-only)"
-    except (OSError, ValueError) as error:
-        raise ModelError(f"cannot load model '{name}' from {config_folder}: {_first_line(error)}") from error
+    except (OSError, ValueError, TypeError, AssertionError) as error:
+        # A folder with missing or wrong files fails inside transformers with whatever its
+        # code meets first (MarianTokenizer asserts its SentencePiece files exist, and passes
+        # None to Path when one is not even named); all of it is "this folder is not a model".
+        reason = _first_line(error)
+        if isinstance(error, (TypeError, AssertionError)):
+            reason = f"its tokenizer or weight files are missing or broken ({type(error).__name__}: {reason})"
+        raise ModelError(f"cannot load model '{name}' from {config_folder}: {reason}") from error
     model.eval()
     return tokenizer, model, weights

@@ -4,6 +4,7 @@ import logging
 
 from models.backends import Translator, get_backend, resolve_backend
 from models.devices import resolve_device
+from models.loading import check_model_name
 from pipeline.errors import ModelError, UsageError
 
 log = logging.getLogger(__name__)
@@ -19,6 +20,10 @@ DEFAULT_MODELS = {
     "en-zh": "Helsinki-NLP/opus-mt-en-zh",
 }
 
+#: What ``--compute-type`` takes: CTranslate2's compute types (its "auto" and "default" are
+#: left out: the converted copy is named by the compute type, so it must say what it is).
+COMPUTE_TYPES = ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32")
+
 # Shared by every pool in the process: a batch run and the API reuse loaded models.
 _LOADED: dict[tuple[str, str, str, str | None], Translator] = {}
 
@@ -32,6 +37,12 @@ class ModelPool:
         backend: the backend name (see ``models.backends``); ``auto`` is resolved here.
         offline: never use the network.
         compute_type: CTranslate2 compute type (None: int8 on CPU, float16 on CUDA).
+
+    Raises:
+        UsageError: an unknown pair, a model name that is neither a folder nor a hub id, an
+            unknown compute type, a compute type for the transformers backend (which has none:
+            a silently ignored precision would make a run slower or different from what was
+            asked), or a backend that is not installed.
     """
 
     def __init__(
@@ -43,9 +54,18 @@ class ModelPool:
             raise UsageError("--model summarizer=... is not supported: the summary is extractive and uses no model")
         if unknown:
             raise UsageError(f"unknown model pair(s) {', '.join(sorted(unknown))} (pairs: {', '.join(MODEL_PAIRS)})")
+        for name in models.values():
+            check_model_name(name)
         self.models = {**DEFAULT_MODELS, **models}
         self.device_request = device
         self.backend = resolve_backend(backend)
+        if compute_type is not None and compute_type not in COMPUTE_TYPES:
+            raise UsageError(f"--compute-type takes one of {', '.join(COMPUTE_TYPES)}; got '{compute_type}'")
+        if compute_type is not None and self.backend != "ctranslate2":
+            raise UsageError(
+                f"--compute-type is a ctranslate2 setting and the {self.backend} backend has none; "
+                f"use --backend ctranslate2 (pip install 'warta[fast]') or leave --compute-type out"
+            )
         get_backend(self.backend)  # fail now, with the pip command, if it is not installed
         self.offline = offline
         self.compute_type = compute_type

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.article import Article, Block
+from pipeline.joining import join_pieces
 
 #: Fonts Word uses for the Chinese document's East Asian text (Windows, then macOS fallbacks
 #: are Word's own business).
@@ -107,10 +108,9 @@ def render_docx(article: Article, language: str) -> bytes:
     document = _start_document(article)
     if language == "zh":
         _set_chinese(document)
-    glue = "" if language == "zh" else " "
     pending: list[tuple[Block, str]] = []  # cells of the table being collected
     for block in article.blocks:
-        text = glue.join(getattr(sentence, language) for sentence in block.sentences)
+        text = join_pieces([getattr(sentence, language) for sentence in block.sentences])
         if block.kind == "table_cell" and block.cell is not None:
             if pending and pending[0][0].cell and pending[0][0].cell[0] != block.cell[0]:
                 _add_table(document, pending)

@@ -1,7 +1,8 @@
 """The office's glossary: terms whose English and Chinese are fixed, checked in every translation.
 
-A glossary is a UTF-8 TSV file with the columns ``id``, ``en`` and ``zh`` (a header row with
-those names; an empty cell means no rule for that language), e.g. ``data/glossary.tsv``:
+A glossary is a UTF-8 TSV file with the columns ``id``, ``en``, ``zh`` and optionally ``note``
+(a header row with those names; an empty cell means no rule for that language; lines starting
+with ``#`` are comments), plain or as a spreadsheet saves it, e.g. ``data/glossary.tsv``:
 
     id	en	zh
     Pemerintah Kota Makassar	Makassar City Government	望加锡市政府
@@ -18,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.article import Article
-from pipeline.errors import InputError
+from pipeline.errors import UsageError
+from pipeline.tsv import parse_tsv
 
 
 @dataclass(frozen=True)
@@ -40,27 +42,52 @@ class Glossary:
 
 
 def load_glossary(path: Path) -> Glossary:
-    """Read a glossary TSV.
+    """Read a glossary TSV (plain, or quoted as a spreadsheet saves it: ``pipeline.tsv``).
+
+    The header names the columns ``id``, ``en``, ``zh`` and optionally ``note`` (for the people
+    who keep the list; warta does not use it); lines starting with ``#`` and blank lines are
+    skipped. Every other line needs a tab-separated ``en`` or ``zh`` cell: a line without tabs
+    is a mistake (a space typed for a tab), not a term without rules.
 
     Raises:
-        InputError: the file cannot be read, has no ``id`` column, or no terms.
+        UsageError: the file cannot be read, has no ``id`` column, a malformed line (named by
+            its number), or no terms.
     """
     try:
         data = path.read_bytes()
-        lines = data.decode("utf-8-sig").splitlines()
+        text = data.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"{path}: cannot read the glossary ({error})") from error
-    header = [cell.strip().lower() for cell in lines[0].split("\t")] if lines else []
-    if "id" not in header:
-        raise InputError(f"{path}: a glossary needs a header row with the columns id, en, zh (tab-separated)")
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        raise UsageError(f"{path}: cannot read the glossary ({reason})") from error
+    rows = [row for row in parse_tsv(text) if not _is_comment_or_blank(row.cells)]
+    header = [cell.strip().lower() for cell in rows[0].cells] if rows else []
+    if "id" not in header or not {"en", "zh"} & set(header):
+        raise UsageError(f"{path}: a glossary needs a header row with the columns id, en, zh (tab-separated)")
+    unknown = [name for name in header if name not in _COLUMNS]
+    if unknown:
+        raise UsageError(f"{path}, line {rows[0].line}: unknown column(s) {', '.join(unknown)} (columns: id, en, zh, note)")
     terms = []
-    for line in lines[1:]:
-        cells = dict(zip(header, (cell.strip() for cell in line.split("\t"))))
-        if cells.get("id"):
-            terms.append(Term(cells["id"], cells.get("en", ""), cells.get("zh", "")))
+    for row in rows[1:]:
+        if len(row.cells) == 1:
+            raise UsageError(f"{path}, line {row.line}: no tab: a glossary line is id<TAB>en<TAB>zh")
+        if len(row.cells) > len(header):
+            raise UsageError(f"{path}, line {row.line}: {len(row.cells)} cells for {len(header)} columns ({', '.join(header)})")
+        cells = dict(zip(header, (cell.strip() for cell in row.cells)))
+        if not cells.get("id"):
+            raise UsageError(f"{path}, line {row.line}: the id cell (the Indonesian term) is empty")
+        if not cells.get("en") and not cells.get("zh"):
+            raise UsageError(f"{path}, line {row.line}: '{cells['id']}' has neither an en nor a zh translation")
+        terms.append(Term(cells["id"], cells.get("en", ""), cells.get("zh", "")))
     if not terms:
-        raise InputError(f"{path}: the glossary has no terms")
+        raise UsageError(f"{path}: the glossary has no terms")
     return Glossary(path, hashlib.sha256(data).hexdigest(), tuple(terms))
+
+
+_COLUMNS = ("id", "en", "zh", "note")
+
+
+def _is_comment_or_blank(cells: list[str]) -> bool:
+    return cells[0].lstrip().startswith("#") or not any(cell.strip() for cell in cells)
 
 
 def missing_terms(source: str, target: str, language: str, glossary: Glossary) -> list[Term]:

@@ -19,6 +19,7 @@ no file is ever turned into mojibake silently.
 
 import codecs
 import hashlib
+import html
 import re
 from pathlib import Path
 
@@ -52,7 +53,7 @@ _CP1252_PUNCTUATION = frozenset("“”‘’…–—«»•·")
 
 _MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _LIST_ITEM = re.compile(r"^\s*([-*+•]|\d{1,3}[.)])\s+(\S.*)$")
-_MARKDOWN_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+_HTML_TAG = re.compile(r"<[^>]*>")
 
 
 def read_article(path: Path, name: str | None = None) -> Article:
@@ -208,27 +209,122 @@ def parse_article_text(text: str, name: str, source: Path | None = None, markdow
         text: the article, newlines already normalised to ``\\n``.
         name: the article's name in outputs.
         source: the file it came from, if any.
-        markdown: strip Markdown emphasis markers; headings and lists are recognised anyway.
+        markdown: read the text as Markdown (``_markdown_blocks``): only the text a reader sees
+            goes on; in plain text, headings and lists are recognised anyway.
 
     Raises:
         InputError: there is no text.
     """
-    lines = [line.strip() for line in text.split("\n")]
-    groups = _line_groups(lines)
-    if not groups:
-        raise InputError(f"{source or name}: the file is empty")
-    hard_wrapped = _is_hard_wrapped(groups)
-    blocks: list[Block] = []
-    for group in groups:
-        blocks.extend(_blocks_of_group(group, hard_wrapped))
     if markdown:
-        for block in blocks:
-            block.text = _MARKDOWN_EMPHASIS.sub(r"\2", block.text)
+        blocks = _markdown_blocks(text)
+    else:
+        lines = [line.strip() for line in text.split("\n")]
+        groups = _line_groups(lines)
+        if not groups:
+            raise InputError(f"{source or name}: the file is empty")
+        hard_wrapped = _is_hard_wrapped(groups)
+        blocks = []
+        for group in groups:
+            blocks.extend(_blocks_of_group(group, hard_wrapped))
     blocks = [block for block in blocks if block.text.strip()]
     if not blocks:
         raise InputError(f"{source or name}: the file has no text, only markup")
     _mark_title_and_headings(blocks)
     return Article(source=source, name=name, blocks=blocks)
+
+
+def _markdown_blocks(text: str) -> list[Block]:
+    """Blocks of a Markdown text, read with markdown-it-py (CommonMark, plus tables).
+
+    Only what a reader of the rendered page sees goes on: emphasis, link and quote markers and
+    raw HTML tags are dropped; link text is kept and its URL dropped (the URL is not prose, and
+    a model would only garble it; a bare URL written in the text stays); code is kept as text;
+    a blockquote's paragraphs are paragraphs. Headings keep their level as the marker ("##"),
+    list items their bullet or their number as the page shows it (start + position, so a
+    list written "1. 1. 1." is 1., 2., 3.), nested items are blocks of their own, table cells
+    ``table_cell`` blocks. A paragraph's lines are joined as in plain text: hard-wrapped
+    paragraphs into one block, a text written one paragraph per line (the layout of many
+    releases) line by line.
+    """
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable("table").enable("strikethrough").parse(text)
+    # (kind, marker, lines, cell) first: whether lines are wraps depends on the whole text.
+    pieces: list[tuple[str, str, list[str], tuple[int, int, int] | None]] = []
+    lists: list[list[object]] = []  # per open list: [ordered, next number, delimiter]
+    pending_marker: str | None = None  # a list item's marker, for its first paragraph
+    table, row, column = -1, -1, -1
+    heading_level, in_cell = 0, False
+    for token in tokens:
+        kind = token.type
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            start = int(token.attrGet("start") or 1) if kind == "ordered_list_open" else 0
+            lists.append([kind == "ordered_list_open", start, token.markup])
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+        elif kind == "list_item_open":
+            ordered, number, delimiter = lists[-1]
+            if ordered:
+                pending_marker = f"{number}{delimiter}"
+                lists[-1][1] = int(number) + 1  # type: ignore[call-overload]
+            else:
+                pending_marker = str(delimiter)
+        elif kind == "heading_open":
+            heading_level = int(token.tag[1:])
+        elif kind == "table_open":
+            table, row = table + 1, -1
+        elif kind == "tr_open":
+            row, column = row + 1, -1
+        elif kind in ("th_open", "td_open"):
+            column, in_cell = column + 1, True
+        elif kind in ("th_close", "td_close"):
+            in_cell = False
+        elif kind == "inline":
+            lines = _markdown_inline_lines(token)
+            if heading_level:
+                pieces.append(("heading", "#" * heading_level, [" ".join(lines)], None))
+            elif in_cell:
+                pieces.append(("table_cell", "", [" ".join(lines)], (table, row, column)))
+            elif pending_marker is not None:
+                pieces.append(("list_item", pending_marker, lines, None))
+                pending_marker = None
+            else:
+                pieces.append(("paragraph", "", lines, None))
+        elif kind == "heading_close":
+            heading_level = 0
+        elif kind == "table_close":
+            row, column = -1, -1
+        elif kind in ("fence", "code_block"):
+            pieces.append(("paragraph", "", [line for line in token.content.split("\n") if line.strip()], None))
+        elif kind == "html_block":
+            lines = [html.unescape(_HTML_TAG.sub(" ", line)) for line in token.content.split("\n")]
+            pieces.append(("paragraph", "", [line for line in lines if line.strip()], None))
+    hard_wrapped = _is_hard_wrapped([lines for _, _, lines, _ in pieces if any(line.strip() for line in lines)])
+    blocks: list[Block] = []
+    for kind, marker, lines, cell in pieces:
+        lines = [" ".join(line.split()) for line in lines if line.strip()]
+        if kind == "paragraph" and not hard_wrapped:
+            blocks.extend(Block("paragraph", line) for line in lines)
+        elif lines:
+            blocks.append(Block(kind, join_wrapped_lines(lines), marker=marker, cell=cell))
+    return blocks
+
+
+def _markdown_inline_lines(token: object) -> list[str]:
+    # The text of an inline token, split at its soft line breaks (a hard break is a space).
+    lines = [""]
+    for child in token.children or []:  # type: ignore[attr-defined]
+        if child.type in ("text", "code_inline"):
+            lines[-1] += child.content
+        elif child.type == "softbreak":
+            lines.append("")
+        elif child.type == "hardbreak":
+            lines[-1] += " "
+        elif child.type == "html_inline":
+            lines[-1] += " " if child.content.lower().startswith("<br") else ""
+        elif child.type == "image":
+            lines[-1] += child.content  # the alt text, which the page shows in its place
+    return lines
 
 
 def _line_groups(lines: list[str]) -> list[list[str]]:
@@ -262,10 +358,32 @@ def _blocks_of_group(group: list[str], hard_wrapped: bool) -> list[Block]:
         elif item:
             blocks.append(Block("list_item", item.group(2).strip(), marker=item.group(1)))
         elif hard_wrapped and blocks and blocks[-1].kind in ("paragraph", "list_item") and not blocks[-1].marker.startswith("#"):
-            blocks[-1].text = f"{blocks[-1].text} {line}"
+            blocks[-1].text = join_wrapped_lines([blocks[-1].text, line])
         else:
             blocks.append(Block("paragraph", line))
     return [block for block in blocks if block.text]
+
+
+def join_wrapped_lines(lines: list[str]) -> str:
+    """Join the lines of a hard-wrapped paragraph into one line.
+
+    Lines are joined with a space, except that a line ending in a hyphen after a letter joins
+    the next without one when that line starts lower-case: ``masing-`` + ``masing`` is
+    ``masing-masing``. The hyphen is kept: Indonesian writes reduplication with one
+    (``masing-masing``, ``rumah-rumah``) far more often than a text wrapper hyphenates a word,
+    and a kept hyphen loses no letter. Before a line that starts with a capital or a digit
+    the space stays: there the hyphen may be a dash written without spaces or an open range,
+    and only a lower-case continuation is surely the same word.
+    """
+    text = ""
+    for line in (line.strip() for line in lines):
+        if not line:
+            continue
+        if text.endswith("-") and len(text) > 1 and text[-2].isalpha() and line[0].islower():
+            text += line
+        else:
+            text = f"{text} {line}" if text else line
+    return text
 
 
 def _looks_like_heading(text: str) -> bool:

@@ -45,6 +45,18 @@ _FLAG_TITLES = {
 }
 
 
+_BULLETS = ("", "-", "*", "+", "•")
+
+
+def page_title(article: Article) -> str:
+    """The page's heading: the article's title, else an opening heading, else the file's name."""
+    if article.title:
+        return article.title
+    if article.blocks and article.blocks[0].kind == "heading":
+        return article.blocks[0].text
+    return article.name
+
+
 @cache
 def _template():  # type: ignore[no-untyped-def]
     from jinja2 import Environment, PackageLoader, select_autoescape
@@ -66,7 +78,11 @@ def render_review_page(article: Article, run_info: dict[str, object], targets: t
             number = len(rows) + 1
             row_of[(block_number, sentence_number)] = number
             row = {
-                "number": number, "kind": block.kind, "id": sentence.text, "en": sentence.en, "zh": sentence.zh,
+                "number": number, "kind": block.kind,
+                # The list marker as the source shows it ("3.", "b)"), on the item's first row;
+                # a bullet is drawn by the style sheet.
+                "marker": block.marker if block.kind == "list_item" and sentence_number == 1 and block.marker not in _BULLETS else "",
+                "bullet": block.kind == "list_item" and sentence_number == 1 and block.marker in _BULLETS, "id": sentence.text, "en": sentence.en, "zh": sentence.zh,
                 "flags": sentence.flags,
                 "flag_titles": {
                     flag: _FLAG_TITLES.get(flag, flag) + (f" ({', '.join(sentence.qa[flag])})" if flag in sentence.qa else "")
@@ -86,7 +102,7 @@ def render_review_page(article: Article, run_info: dict[str, object], targets: t
     ]
     digest = base64.b64encode(hashlib.sha256(_SCRIPT.encode()).digest()).decode()
     return _template().render(
-        title=article.title or article.name,
+        title=page_title(article),
         source=str(article.source or article.name),
         version=__version__,
         models=run_info.get("models", {}),

@@ -9,8 +9,14 @@ an opening bracket only an upper-case letter counts, since "dkk. (2020)" is a ci
 new sentence. That rule alone keeps decimals and thousands (6,7; 1.044.921;
 Rp15.323.650.458.000), dates (19/12/2025), times (10.30), URLs and e-mail addresses whole,
 since they have no space after their dots. On top of it, a period never ends a sentence after
-a title or similar abbreviation (``data/wordlists/id_abbreviations.txt``), also when several
-are written together ("Prof.Dr."), nor after an initial ("B. J. Habibie", "B.J. Habibie").
+a title or similar abbreviation (``data/wordlists/id_abbreviations.txt``: Prof., dr., Plt.,
+Pj., Ns., Kombes Pol., No., ...), also when several are written together ("Prof.Dr."), nor
+after an initial ("B. J. Habibie", "B.J. Habibie"). After a degree written behind a name
+(S.H., M.Si., Sp.PD., Ph.D.), a company form (Tbk.) or dll./dkk., a sentence ends only when a
+capitalised word follows that is not another degree: "Budi, S.H. Ia hadir." is two sentences,
+"Budi, S.H. M.H. hadir." and "Budi, M.A. (Ketua Tim) hadir." one. "Budi, M.A. Ketua Tim itu
+hadir." (no comma before the role) is read as two: the text alone cannot tell it from a new
+sentence, and a role is normally set off by a comma or a bracket.
 ``tests/test_sentences.py`` holds the table of cases this promises.
 """
 
@@ -30,17 +36,23 @@ _BOUNDARY = re.compile(
 )
 
 
-# Academic degrees written as single capitals (Sarjana Hukum, Magister Manajemen, ...), which
-# would otherwise look like initials. Degrees with longer parts (M.Si., M.Pd., S.Kom.) need no
-# list: they are neither initials nor in the word list, so they may end a sentence anyway.
-_DEGREES_OF_CAPITALS = frozenset(
-    ["S.H", "S.E", "S.T", "S.P", "S.S", "S.K.M", "M.M", "M.H", "M.A", "M.T", "M.P", "M.E", "M.S", "M.D", "B.A"]
-)
+# A degree written with a dot inside (Sp.PD, S.Kom, Ph.D, S.Pd.I, M.Kes): short alphabetic parts,
+# the first capitalised. Initials (B.J) have this shape too; they are told apart before it is used.
+_DEGREE_SHAPE = re.compile(r"[A-Z][A-Za-z]{0,3}(?:\.[A-Za-z]{1,4})+")
 
 
 @cache
-def _never_final_abbreviations() -> frozenset[str]:
-    return frozenset(read_word_list("wordlists/id_abbreviations.txt"))
+def _abbreviations() -> tuple[frozenset[str], frozenset[str]]:
+    # (never final, may end a sentence): see the top of data/wordlists/id_abbreviations.txt.
+    entries = read_word_list("wordlists/id_abbreviations.txt")
+    never = frozenset(entry for entry in entries if not entry.startswith("+"))
+    may_end = frozenset(entry[1:] for entry in entries if entry.startswith("+"))
+    return never, may_end
+
+
+def _is_degree(word: str) -> bool:
+    """True for a degree or other abbreviation that may end a sentence ("S.H", "Sp.PD", "Tbk")."""
+    return word in _abbreviations()[1] or bool(_DEGREE_SHAPE.fullmatch(word))
 
 
 def split_sentences(text: str) -> list[str]:
@@ -80,22 +92,39 @@ def _opens_sentence(match: re.Match[str]) -> bool:
 
 
 def _period_after_abbreviation(text: str, match: re.Match[str]) -> bool:
+    # True when the period ends an abbreviation after which this sentence goes on.
     if match.group("terminal") != "." or match.group("closing"):
         return False
     word_start = max(text.rfind(" ", 0, match.start()), text.rfind("(", 0, match.start())) + 1
     word = text[word_start : match.start()].lstrip("\"“‘'«[")
     if len(word) == 1 and word.isupper():
         return True  # an initial, as in "B. J. Habibie" or "H. Abdul"
+    never_final, may_end = _abbreviations()
     parts = word.split(".")
     if len(parts) > 1 and all(len(part) == 1 and part.isupper() for part in parts):
-        # "B.J." and "H.M." are initials, but "S.H.", "S.E." and "M.M." are degrees, which end a
-        # sentence as often as any word. Both can follow a comma ("Budi, S.H. Ia ...", "Presiden
-        # ketiga, B.J. Habibie, ..."), so a degree is told apart by its letters as well.
+        # "B.J." and "H.M." are initials, but "S.H.", "S.E." and "M.M." are degrees. Both can
+        # follow a comma ("Budi, S.H. Ia ...", "Presiden ketiga, B.J. Habibie, ..."), so a
+        # degree is told apart by its letters as well.
         after_comma = text[:word_start].rstrip().endswith(",")
-        return not (after_comma and word in _DEGREES_OF_CAPITALS)
-    abbreviations = _never_final_abbreviations()
+        if not (after_comma and word in may_end):
+            return True
+        return _name_goes_on(text, match)
     # Titles are often written without spaces: "Prof.Dr.", "Dr.Ir.", "Prof.Dr.H."
-    return word in abbreviations or all(part in abbreviations for part in parts)
+    if word in never_final or all(part in never_final for part in parts):
+        return True
+    if _is_degree(word):
+        return _name_goes_on(text, match)
+    return False
+
+
+def _name_goes_on(text: str, match: re.Match[str]) -> bool:
+    # After a degree (or Tbk., dll.) the sentence ends only before a new capitalised word. A
+    # bracket is the person's role or the company's short name ("Budi, M.A. (Ketua Tim)",
+    # "Tbk. (BRI)", "Sp.OG. (K)"), and a second degree continues the name ("S.H. M.H.").
+    if match.group("opening") in ("(", "["):
+        return True
+    following = text[match.end("space") :].split(" ", 1)[0].rstrip(".,;:")
+    return _is_degree(following)
 
 
 def split_article(article: Article) -> Article:

@@ -9,6 +9,10 @@ from pipeline.errors import UsageError
 
 TARGET_LANGUAGES = ("en", "zh")
 
+#: Beam sizes past this cost time and memory for no better translations (opus-mt and NLLB are
+#: tuned with 4-6; CTranslate2 and transformers slow down linearly with the beam).
+MAX_BEAMS = 32
+
 
 @dataclass
 class Settings:
@@ -24,13 +28,14 @@ class Settings:
             ``ctranslate2``; ``Warta`` resolves ``auto`` so reports name the backend used.
         compute_type: CTranslate2 compute type (``int8``, ``int8_float16``, ``float16``,
             ``float32``...); None for int8 on the CPU and float16 on CUDA.
-        beams: beam size for decoding.
+        beams: beam size for decoding, 1 to ``MAX_BEAMS``.
         summary_sentences: how many sentences the summary has.
         offline: never download models.
         force: redo articles that are already done (batch runs).
         window_sentences: sentences of several articles translated together in a batch run;
             larger windows fill and sort batches better, smaller ones write articles sooner.
-        formats: which outputs to write (``pipeline.writers.OUTPUT_FORMATS``); report.json always.
+        formats: which outputs to write (``pipeline.writers.OUTPUT_FORMATS``), at least one;
+            report.json always.
         glossary: a TSV of terms (id, en, zh) to check every translation against, or None.
     """
 
@@ -54,6 +59,8 @@ class Settings:
         self.targets = tuple(self.targets)
         self.formats = tuple(self.formats)
         unknown_formats = [name for name in self.formats if name not in OUTPUT_FORMATS]
+        if not self.formats:
+            raise UsageError(f"--formats needs at least one of {', '.join(OUTPUT_FORMATS)} (leave it out for all)")
         if unknown_formats:
             raise UsageError(f"unknown output format(s) {', '.join(unknown_formats)} (choose from {', '.join(OUTPUT_FORMATS)})")
         unknown = [target for target in self.targets if target not in TARGET_LANGUAGES]
@@ -61,8 +68,8 @@ class Settings:
             raise UsageError(f"--targets takes a comma-separated list of {', '.join(TARGET_LANGUAGES)}; got '{','.join(self.targets)}'")
         if self.source_lang not in ("auto", "id"):
             raise UsageError(f"--source-lang takes auto or id; got '{self.source_lang}'")
-        if self.beams < 1:
-            raise UsageError(f"--beams must be at least 1; got {self.beams}")
+        if not 1 <= self.beams <= MAX_BEAMS:
+            raise UsageError(f"--beams takes 1 to {MAX_BEAMS}; got {self.beams}")
         if self.window_sentences < 1:
             raise UsageError(f"--window-sentences must be at least 1; got {self.window_sentences}")
         if self.summary_sentences < 0:
@@ -80,9 +87,13 @@ class Settings:
 
         ``force``, ``offline`` and ``window_sentences`` change how a run goes, not what it
         writes, so they are left out; ``device`` is left out here because ``auto`` says nothing:
-        the caller passes the resolved runtime with the model revisions.
+        the caller passes the resolved runtime with the model revisions. ``formats`` are views
+        of the translated article (written later without translating again), so they are left
+        out too. warta's version is in: a new splitter or QA check changes the output.
         """
-        how = ("force", "offline", "device", "window_sentences")
+        from pipeline import __version__  # read at call time (tests change it)
+
+        how = ("force", "offline", "device", "window_sentences", "formats")
         shaping = {key: value for key, value in self.as_dict().items() if key not in how}
-        payload = json.dumps({"settings": shaping, "models": model_revisions}, sort_keys=True)
+        payload = json.dumps({"settings": shaping, "models": model_revisions, "warta": __version__}, sort_keys=True)
         return hashlib.sha256(payload.encode()).hexdigest()[:16]

@@ -1,7 +1,9 @@
 """``article.tmx``: the aligned sentences as a TMX 1.4b translation memory for CAT tools.
 
 One translation unit per source sentence with ``id``, ``en`` and ``zh-CN`` variants (a variant
-is left out when its text is empty, as TMX requires a segment to carry text). Written with
+is left out when its text is empty, as TMX requires a segment to carry text). A sentence that
+passed through as English has an ``en`` source variant (and ``srclang="en"`` on its unit)
+instead of an ``id`` one. Written with
 ElementTree, which escapes ``<``, ``&`` and ``]]>`` in article text; characters XML 1.0 cannot
 hold at all (most ASCII control characters) become spaces.
 """
@@ -40,7 +42,14 @@ def render_tmx(article: Article, targets: tuple[str, ...]) -> str:
         if sentence.flags:
             note = ElementTree.SubElement(unit, "note")
             note.text = "flags: " + ", ".join(sentence.flags)
-        for language, text in (("id", sentence.text), *((target, getattr(sentence, target)) for target in targets)):
+        # A sentence passed through as English is English source (DESIGN.md): its source
+        # variant is labelled en, the unit says so, and its English (the same text) is not
+        # repeated as a second en variant.
+        source = "en" if sentence.lang == "en" else "id"
+        if source != "id":
+            unit.set("srclang", TMX_LANGUAGES[source])
+        variants = [(source, sentence.text), *((target, getattr(sentence, target)) for target in targets if target != source)]
+        for language, text in variants:
             if not text:
                 continue
             variant = ElementTree.SubElement(unit, "tuv", {_XML_LANG: TMX_LANGUAGES[language]})

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from models.backends import Translator
 from models.pool import ModelPool
 from pipeline.article import Article, Sentence
+from pipeline.joining import SPACE_SEAM, WORD_SEAM, join_pieces
 
 # Where a long sentence may be cut, best first: after a semicolon or colon, after a comma,
 # before a conjunction, at any space, and, for a run without spaces (a pasted URL or a
@@ -44,48 +45,77 @@ class TranslatedText:
     hit_length_limit: bool = False
 
 
-def split_to_fit(text: str, fits: Callable[[str], bool]) -> list[str]:
+class Pieces(list[str]):
+    """The pieces of a sentence, in order (a plain list of them), and how each seam was cut.
+
+    Attributes:
+        seams: one per seam, the source's separator there: ``SPACE_SEAM`` where the sentence
+            was cut at white space, ``WORD_SEAM`` where a run without spaces (a URL, a code)
+            was cut inside. The rejoin needs it: a word cut in two must come back as one word
+            (issue 9).
+    """
+
+    def __init__(self, pieces: list[str] | None = None, seams: list[str] | None = None):
+        super().__init__(pieces or [])
+        self.seams: list[str] = seams if seams is not None else [SPACE_SEAM] * max(0, len(self) - 1)
+
+    def add(self, other: "Pieces", seam: str) -> None:
+        """Append ``other``'s pieces, ``seam`` being the source's separator before them."""
+        if self and other:
+            self.seams.append(seam)
+        self.seams.extend(other.seams)
+        self.extend(other)
+
+    def source_text(self) -> str:
+        """The text the pieces were cut from (white space normalised)."""
+        return "".join(piece + seam for piece, seam in zip(self, [*self.seams, ""]))
+
+
+def split_to_fit(text: str, fits: Callable[[str], bool]) -> Pieces:
     """Cut ``text`` into consecutive pieces for which ``fits`` is true, at clause boundaries.
 
-    The pieces, joined with single spaces, give back ``text`` with its white space
-    normalised: nothing is dropped.
+    The pieces, joined by their seams, give back ``text`` with its white space normalised
+    (``Pieces.source_text``): nothing is dropped.
 
     Args:
         text: a sentence.
         fits: tells whether a piece is short enough for the model.
 
     Returns:
-        ``[text]`` when it fits, else the pieces in order.
+        ``[text]`` when it fits, else the pieces in order, with the seams between them.
     """
     text = " ".join(text.split())
     if fits(text):
-        return [text]
+        return Pieces([text])
     for boundary in _CLAUSE_BOUNDARIES:
         parts = [part for part in boundary.split(text) if part]
         if len(parts) > 1:
-            return _pack(parts, fits, " ")
+            # every boundary consumes white space only, so parts meet at single spaces
+            return _pack(parts, fits)
     # No space at all: cut characters, halving until the pieces fit.
     middle = len(text) // 2
-    return split_to_fit(text[:middle], fits) + split_to_fit(text[middle:], fits)
+    pieces = split_to_fit(text[:middle], fits)
+    pieces.add(split_to_fit(text[middle:], fits), WORD_SEAM)
+    return pieces
 
 
-def _pack(parts: list[str], fits: Callable[[str], bool], glue: str) -> list[str]:
-    pieces: list[str] = []
+def _pack(parts: list[str], fits: Callable[[str], bool]) -> Pieces:
+    pieces = Pieces()
     current = ""
     for part in parts:
-        candidate = f"{current}{glue}{part}" if current else part
+        candidate = f"{current} {part}" if current else part
         if fits(candidate):
             current = candidate
             continue
         if current:
-            pieces.append(current)
+            pieces.add(Pieces([current]), SPACE_SEAM)
         if fits(part):
             current = part
         else:
-            pieces.extend(split_to_fit(part, fits))
+            pieces.add(split_to_fit(part, fits), SPACE_SEAM)
             current = ""
     if current:
-        pieces.append(current)
+        pieces.add(Pieces([current]), SPACE_SEAM)
     return pieces
 
 
@@ -109,17 +139,29 @@ def translate_texts(
     Returns:
         One TranslatedText per input text, in order.
     """
+    # Each text is tokenized once; its ids serve the length check and the translation
+    # (issue 10). Only a text too long for the model is encoded again, piece by piece.
     limit = translator.max_input_tokens
     pieces_of: list[list[str]] = []
-    counts = translator.count_tokens(texts)
-    for text, count in zip(texts, counts):
-        if count <= limit:
+    piece_ids: dict[str, list[int]] = {}
+
+    def ids_of(piece: str) -> list[int]:
+        # split_to_fit tries each piece it returns, so these are encoded once too
+        if piece not in piece_ids:
+            piece_ids[piece] = translator.encode([piece], source, target)[0]
+        return piece_ids[piece]
+
+    flat_ids: list[list[int]] = []
+    for text, ids in zip(texts, translator.encode(texts, source, target), strict=True):
+        if len(ids) <= limit:
             pieces_of.append([text])
+            flat_ids.append(ids)
         else:
-            pieces_of.append(split_to_fit(text, lambda piece: translator.count_tokens([piece])[0] <= limit))
+            piece_ids[text] = ids  # split_to_fit first tries the whole text again
+            pieces_of.append(split_to_fit(text, lambda piece: len(ids_of(piece)) <= limit))
+            flat_ids.extend(ids_of(piece) for piece in pieces_of[-1])
     flat = [piece for pieces in pieces_of for piece in pieces]
-    translated = translator.translate(flat, source, target, beams, on_progress)
-    glue = "" if target == "zh" else " "
+    translated = translator.translate(flat, source, target, beams, on_progress, encoded=flat_ids)
     results: list[TranslatedText] = []
     position = 0
     for pieces in pieces_of:
@@ -127,7 +169,9 @@ def translate_texts(
         position += len(pieces)
         results.append(
             TranslatedText(
-                text=glue.join(output.text for output in outputs),
+                # by what meets at each seam: a word cut in two stays one word, Chinese gets no
+                # spaces, Latin words one (issue 9)
+                text=join_pieces([output.text for output in outputs], getattr(pieces, "seams", None)),
                 pieces=len(pieces),
                 hit_length_limit=any(output.hit_length_limit for output in outputs),
             )
@@ -169,14 +213,24 @@ def translate_articles(
         english = [sentence for sentence in sentences if sentence.lang == "en"]
     else:
         english = sentences
+    # Chinese is made from the English only: a sentence whose English came back empty gets no
+    # Chinese and the ``empty`` flag, instead of its Indonesian going to en->zh (issue 9).
+    for sentence in english:
+        if sentence.lang != "en" and not sentence.en.strip():
+            sentence.zh = ""
+            sentence.add_flag("empty")
+    english = [sentence for sentence in english if sentence.lang == "en" or sentence.en.strip()]
     if english:
-        texts = [sentence.en or sentence.text for sentence in english]
+        # (a passed-through sentence's English is its text, also when English was not asked for)
+        texts = [sentence.text if sentence.lang == "en" else sentence.en for sentence in english]
         _apply(english, translate_texts(texts, pool.get("en-zh"), "en", "zh", beams, on_progress), "zh")
 
 
 def _apply(sentences: list[Sentence], results: list[TranslatedText], field: str) -> None:
     for sentence, result in zip(sentences, results, strict=True):
         setattr(sentence, field, result.text)
+        if not result.text.strip():
+            sentence.add_flag("empty")
         if result.pieces > 1:
             sentence.add_flag("split")
         if result.hit_length_limit:

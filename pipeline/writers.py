@@ -11,7 +11,8 @@ import secrets
 from collections import Counter
 from pathlib import Path
 
-from pipeline.article import Article, Block
+from pipeline.article import Article, Block, Sentence
+from pipeline.joining import join_pieces
 
 TSV_COLUMNS = ("block", "sentence", "kind", "id", "en", "zh", "flags")
 
@@ -76,13 +77,12 @@ def render_translation(article: Article, language: str) -> str:
     """The article in ``language`` (``en`` or ``zh``) with the source's block structure.
 
     One block per line group, a blank line between blocks; headings (a Markdown title too)
-    and list items keep their markers. Chinese sentences are joined without spaces, English
-    ones with a space.
+    and list items keep their markers. A block's sentences are joined by what meets between
+    them (``pipeline.joining``): nothing between Chinese, a space between Latin words.
     """
-    glue = "" if language == "zh" else " "
     lines = []
     for block in article.blocks:
-        text = glue.join(getattr(sentence, language) for sentence in block.sentences)
+        text = join_pieces([getattr(sentence, language) for sentence in block.sentences])
         lines.append(_block_line(block, text))
     return "\n\n".join(lines) + "\n"
 
@@ -96,6 +96,16 @@ def _tsv_cell(value: object) -> str:
     return _LINE_BREAKS_AND_TABS.sub(" ", str(value))
 
 
+#: The flag of a row whose source sentence is English, passed through unchanged (its ``id``
+#: column holds English). aligned.tsv's columns are fixed (DESIGN.md), so the flags say it.
+SOURCE_ENGLISH_FLAG = "source_en"
+
+
+def row_flags(sentence: Sentence) -> list[str]:
+    """The flags of ``sentence``'s row: its own, and ``source_en`` when it passed through as English."""
+    return [*sentence.flags, SOURCE_ENGLISH_FLAG] if sentence.lang == "en" else list(sentence.flags)
+
+
 def aligned_rows(article: Article) -> list[dict[str, object]]:
     """One row per source sentence, in order, with the columns of ``aligned.tsv``."""
     return [
@@ -106,7 +116,7 @@ def aligned_rows(article: Article) -> list[dict[str, object]]:
             "id": sentence.text,
             "en": sentence.en,
             "zh": sentence.zh,
-            "flags": ",".join(sentence.flags),
+            "flags": ",".join(row_flags(sentence)),
             "source_lang": sentence.lang,
             "qa": sentence.qa,
         }
@@ -182,7 +192,7 @@ def build_report(article: Article, run_info: dict[str, object]) -> dict[str, obj
 
 def write_article(
     article: Article, folder: Path, run_info: dict[str, object], targets: tuple[str, ...],
-    formats: tuple[str, ...] = tuple(OUTPUT_FORMATS),
+    formats: tuple[str, ...] = tuple(OUTPUT_FORMATS), remove_stale: bool = True,
 ) -> list[Path]:
     """Write the output files of ``article`` into ``folder``.
 
@@ -192,6 +202,8 @@ def write_article(
         run_info: version, models and settings shared by the run, for the report and page.
         targets: the languages produced.
         formats: which of ``OUTPUT_FORMATS`` to write; ``report.json`` is always written.
+        remove_stale: remove the outputs of formats not in ``formats``; False when adding
+            formats to a folder whose other outputs are still current (the batch's views).
 
     Returns:
         The paths written, ``report.json`` last.
@@ -228,7 +240,7 @@ def write_article(
         for name, content in renderers[output_format]().items():
             write_atomic(folder / name, content)
             written.append(folder / name)
-    for stale in every_output - {path.name for path in written}:
+    for stale in (every_output - {path.name for path in written}) if remove_stale else ():
         (folder / stale).unlink(missing_ok=True)
     # The report comes last: its presence says the other files are complete.
     report = build_report(article, run_info)

@@ -1,12 +1,18 @@
 """End to end through the real command line, as a user runs it."""
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from pipeline.reading import read_article
 from pipeline.sentences import split_article
 from tests.conftest import run_cli
+from tests.model_factory import REPO
 
 ENGLISH_ARTICLE = (
     "The Ministry of Health announced on Monday that a new vaccination programme will begin next month. "
@@ -19,11 +25,14 @@ def _blocks(text: str) -> list[str]:
     return [block for block in text.strip("\n").split("\n\n") if block.strip()]
 
 
-def test_sample_article_with_local_model_folders(tiny_models, sample_article, tmp_path: Path):
+def test_sample_article_with_local_model_folders(tiny_models, sample_article, tmp_path: Path, monkeypatch):
+    monkeypatch.delenv("TRANSFORMERS_VERBOSITY", raising=False)  # as a user runs it: no library is told to be quiet
     out = tmp_path / "out"
     result = run_cli("translate", sample_article, "-o", out,
                      "--model", f"id-en={tiny_models['id-en']}", "--model", f"en-zh={tiny_models['en-zh']}")
     assert result.returncode == 0, result.stderr
+    # A normal run prints its progress lines and nothing from libraries.
+    assert [line for line in result.stderr.splitlines() if not line.startswith("[1/1] done ")] == []
     folder = out / sample_article.stem
     for name in ("en.txt", "zh.txt", "aligned.tsv", "aligned.jsonl", "summary.json", "report.json"):
         assert (folder / name).is_file(), name
@@ -69,9 +78,13 @@ def test_bad_articles_fail_with_one_line_each_and_the_good_one_finishes(tiny_mod
     result = run_cli("translate", empty, binary, english, sample_article, "-o", out,
                      "--model", f"id-en={tiny_models['id-en']}", "--model", f"en-zh={tiny_models['en-zh']}")
     assert result.returncode == 1
-    errors = [line for line in result.stdout.splitlines() if line.startswith("failed:")]
-    assert any(str(empty) in line and "empty" in line for line in errors)
-    assert any(str(binary) in line and "binary" in line for line in errors)
+    # Each failure: one line on standard error naming the file and the problem; the table on
+    # standard output keeps the counts.
+    assert "failed: " not in result.stdout and re.search(r"^failed\s+3$", result.stdout, re.MULTILINE)
+    errors = [line for line in result.stderr.splitlines() if line.startswith("warta: ")]
+    assert len(errors) == 3
+    assert any(line.startswith(f"warta: {empty}: ") and "empty" in line for line in errors)
+    assert any(line.startswith(f"warta: {binary}: ") and "binary" in line for line in errors)
     assert any(str(english) in line and "not Indonesian" in line and "English (en)" in line
                and re.search(r"probability (0\.9\d|1\.00)", line) for line in errors), errors
     assert "Traceback" not in result.stderr
@@ -97,20 +110,113 @@ def test_missing_model_offline_is_one_clear_line(sample_article, tmp_path: Path)
     assert len(lines) == 1 and "Helsinki-NLP/opus-mt-id-fr" in lines[0] and "models download" in lines[0]
 
 
-def test_usage_errors_exit_2(tmp_path: Path, sample_article):
-    assert run_cli("translate", sample_article, "--targets", "fr").returncode == 2
-    assert run_cli("translate", tmp_path / "no-such-file.txt").returncode == 2
-    assert run_cli("translate", sample_article, "--model", "id-en").returncode == 2
+def _one_line(result: subprocess.CompletedProcess[str]) -> str:
+    """The single ``warta:`` line a refused command prints on standard error."""
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("warta: "), result.stderr
+    return lines[0]
+
+
+def test_usage_errors_exit_2_with_one_line_each(tmp_path: Path, sample_article):
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder")
+    empty_folder = tmp_path / "no-articles"
+    empty_folder.mkdir()
+    (empty_folder / "notes.pdf").write_bytes(b"%PDF")
+    bad_glossary = tmp_path / "glossary.tsv"
+    bad_glossary.write_text("id\ten\tzh\nTiongkok China\n", encoding="utf-8")
+    out = ("-o", tmp_path / "out")
+    cases = [
+        (("translate", sample_article, "--targets", "fr"), "--targets"),
+        (("translate", tmp_path / "no-such-file.txt"), "no-such-file.txt: no such file or folder"),
+        (("translate", sample_article, "--model", "id-en"), "PAIR=NAME_OR_PATH"),
+        (("translate", sample_article, "-o", a_file), f"{a_file}: exists and is not a folder"),
+        (("translate", sample_article, "-o", a_file / "sub"), f"{a_file / 'sub'}: cannot be created: {a_file} is a file"),
+        (("translate", sample_article, *out, "--model", "id-en=/no/such/folder"), "/no/such/folder: no such model folder"),
+        (("translate", sample_article, *out, "--model", "id-en=./typo"), "./typo: no such model folder"),
+        (("models", "list", "--model", "id-en=./typo"), "./typo: no such model folder"),
+        (("translate", sample_article, *out, "--model", "id-en=not a repo!"), "not a Hugging Face id"),
+        (("translate", sample_article, *out, "--compute-type", "int9", "--backend", "transformers"), "--compute-type takes one of"),
+        (("translate", sample_article, *out, "--compute-type", "int8", "--backend", "transformers"),
+         "--compute-type is a ctranslate2 setting"),
+        (("translate", sample_article, *out, "--formats", ""), "--formats needs at least one"),
+        (("translate", sample_article, *out, "--beams", "1000"), "--beams takes 1 to 32; got 1000"),
+        (("translate", sample_article, *out, "--glossary", bad_glossary), f"{bad_glossary}, line 2: no tab"),
+        (("translate", empty_folder, *out), f"{empty_folder}: no articles found (warta reads .txt"),
+    ]
+    for args, message in cases:
+        result = run_cli(*args)
+        assert result.returncode == 2, (args, result.stderr)
+        if args[1:] != (sample_article, "--model", "id-en"):  # argparse's own usage message
+            assert message in _one_line(result), (args, result.stderr)
+        else:
+            assert message in result.stderr
+    assert not (tmp_path / "out").exists()  # refused before anything was written
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes in any folder, so the permission check cannot be seen")
+def test_an_output_folder_without_write_permission_is_one_line(sample_article, tmp_path: Path):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        result = run_cli("translate", sample_article, "-o", locked / "out")
+    finally:
+        locked.chmod(0o700)
+    assert result.returncode == 2 and "permission denied" in _one_line(result)
+
+
+def test_a_folder_that_is_not_a_model_is_one_line(sample_article, tmp_path: Path):
+    folder = tmp_path / "just-a-folder"
+    folder.mkdir()
+    (folder / "tokenizer_config.json").write_text("{}")
+    result = run_cli("translate", sample_article, "-o", tmp_path / "out", "--model", f"id-en={folder}", "--backend", "transformers")
+    assert result.returncode == 1
+    assert f"{folder}: not a model folder (no config.json)" in _one_line(result)
+
+
+def test_no_network_fails_fast_with_how_to_work_offline(sample_article, tmp_path: Path, monkeypatch):
+    # A closed local port stands for a hub that cannot be reached; the cache is empty.
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf" / "hub"))
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    for args in (("models", "download", "--backend", "transformers"),
+                 ("translate", sample_article, "-o", tmp_path / "out", "--backend", "transformers")):
+        result = run_cli(*args)
+        assert result.returncode == 1, result.stderr
+        line = _one_line(result)  # no retry lines, once or twice
+        assert "Helsinki-NLP/opus-mt-" in line and "http://127.0.0.1:9" in line and "cannot be reached" in line
+        assert "models download" in line and "--offline" in line and "--model PAIR=/path/to/folder" in line
+
+
+def test_library_logs_and_warnings_show_only_with_verbose():
+    # transformers, huggingface_hub and Python warnings, emitted the way the libraries do it.
+    code = (
+        "import sys, warnings, run; run._configure_logging(sys.argv[1] == 'verbose'); "
+        "from transformers.utils import logging as t; t.get_logger('transformers.tokenization_utils_base').warning('TRANSFORMERS-LINE'); "
+        "from huggingface_hub.utils import logging as h; h.get_logger('huggingface_hub.utils._http').warning('HUB-LINE'); "
+        "warnings.warn('PYTHON-WARNING'); "
+        "import logging; logging.getLogger('models.pool').warning('WARTA-LINE')"
+    )
+    quiet = subprocess.run([sys.executable, "-c", code, "quiet"], cwd=REPO, capture_output=True, text=True, env=_user_env(), check=False)
+    assert quiet.stderr.splitlines() == ["WARNING models.pool: WARTA-LINE"]
+    verbose = subprocess.run([sys.executable, "-c", code, "verbose"], cwd=REPO, capture_output=True, text=True, env=_user_env(), check=False)
+    for line in ("TRANSFORMERS-LINE", "HUB-LINE", "PYTHON-WARNING", "WARTA-LINE"):
+        assert verbose.stderr.count(line) == 1, verbose.stderr  # once: not also through our handler
+
+
+def _user_env() -> dict[str, str]:
+    env = dict(os.environ)
+    for name in ("TRANSFORMERS_VERBOSITY", "HF_HUB_VERBOSITY"):
+        env.pop(name, None)
+    return env
 
 
 def test_help_answers_without_loading_torch():
-    import subprocess
-    import sys
-
-    from tests.model_factory import REPO
-
     code = "import sys, run; run.build_parser(); print('torch' in sys.modules, 'transformers' in sys.modules)"
-    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=False)
     assert result.stdout.strip() == "False False"
     assert "translate" in run_cli("--help").stdout
 

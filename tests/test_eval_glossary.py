@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.article import Article, Block, Sentence
-from pipeline.errors import InputError
+from pipeline.errors import InputError, UsageError
 from pipeline.evaluation import evaluate
 from pipeline.glossary import check_glossary, load_glossary, missing_terms
 from tests.conftest import run_cli
@@ -38,7 +38,7 @@ def test_worse_translations_score_lower_and_counts_must_match(tmp_path: Path):
     [bleu, chrf] = evaluate(hypothesis, reference, ("en",))
     assert bleu.score < 20 and chrf.score < 40
     reference.write_text("Only one line.\n", encoding="utf-8")
-    with pytest.raises(InputError, match="align one to one"):
+    with pytest.raises(UsageError, match="align one to one"):
         evaluate(hypothesis, reference, ("en",))
 
 
@@ -76,4 +76,90 @@ def test_glossary_on_the_command_line_lands_in_the_report(tiny_models, sample_ar
     bad = tmp_path / "bad.tsv"
     bad.write_text("no header here\n")
     refused = run_cli("translate", sample_article, "-o", tmp_path / "x", "--glossary", bad)
-    assert refused.returncode == 1 and "glossary" in refused.stderr and "Traceback" not in refused.stderr
+    assert refused.returncode == 2 and "glossary" in refused.stderr and "Traceback" not in refused.stderr
+    assert refused.stderr.count("\n") == 1
+
+
+def test_a_spreadsheet_resaved_reference_scores_like_the_original(tmp_path: Path):
+    # A reviewer's aligned.tsv saved again by a spreadsheet: cells holding quotes come back
+    # wrapped in quotes with their own quotes doubled; read literally they cost BLEU points.
+    rows = [('"Kami siap," kata dia.', '"We are ready," he said.', "“我们准备好了，”他说。"),
+            ("Hari ini cerah.", 'The "Belt and Road" forum opened today.', "“一带一路”论坛今天开幕。"),
+            ('Ia berkata, "Mari', 'He said, "Let us', "他说：“让我们"), ('mulai."', 'begin."', "开始吧。”")]
+    hypothesis = _aligned(tmp_path / "out", rows)
+    resaved = tmp_path / "resaved.tsv"
+    lines = ["block\tsentence\tkind\tid\ten\tzh\tflags"]
+    for n, row in enumerate(rows, 1):
+        cells = ["1", str(n), "paragraph", *row, ""]
+        lines.append("\t".join(f'"{cell.replace(chr(34), chr(34) * 2)}"' if '"' in cell else cell for cell in cells))
+    resaved.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    scores = {(s.language, s.metric): s for s in evaluate(hypothesis, resaved, ("en", "zh"))}
+    assert scores[("en", "BLEU")].score == 100.0 and scores[("en", "BLEU")].segments == 4
+    assert scores[("zh", "chrF")].score == 100.0
+
+
+def test_an_english_only_output_is_scored_in_english_only(tmp_path: Path):
+    hypothesis = _aligned(tmp_path / "out", [(source, en, "") for source, en, _ in ROWS])
+    reference = _aligned(tmp_path / "ref", ROWS) / "aligned.tsv"
+    assert {score.language for score in evaluate(hypothesis, reference)} == {"en"}
+    result = run_cli("eval", hypothesis, reference)
+    assert result.returncode == 0, result.stderr
+    assert "en\tBLEU\t100.00" in result.stdout and "zh\t" not in result.stdout
+    assert "no Chinese translations" in result.stderr
+    with pytest.raises(InputError, match="every Chinese segment is empty"):
+        evaluate(hypothesis, reference, ("zh",))
+
+
+def test_eval_mistakes_are_one_line_with_the_right_exit_status(tmp_path: Path):
+    hypothesis = _aligned(tmp_path / "out", ROWS)
+    text = tmp_path / "hyp.txt"
+    text.write_text("The cat is sleeping.\nToday is sunny.\n", encoding="utf-8")
+    short = tmp_path / "ref.txt"
+    short.write_text("One line.\n", encoding="utf-8")
+    empty_text, empty_tsv = tmp_path / "empty.txt", tmp_path / "empty.tsv"
+    empty_text.write_text("")
+    empty_tsv.write_text("")
+    cases = [
+        (("eval", text, text), 2, "--lang"),  # plain text holds one language: which?
+        (("eval", hypothesis, short, "--lang", "en"), 2, "align one to one"),
+        (("eval", empty_text, empty_text, "--lang", "en"), 1, f"{empty_text}: no English segments"),
+        (("eval", empty_tsv, empty_tsv), 1, f"{empty_tsv}: the file is empty"),
+    ]
+    for args, status, message in cases:
+        result = run_cli(*args)
+        assert (result.returncode, result.stdout) == (status, ""), (args, result.stderr)
+        assert result.stderr.startswith("warta: ") and result.stderr.count("\n") == 1 and message in result.stderr, result.stderr
+
+
+def _glossary(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "glossary.tsv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_glossary_comments_notes_and_the_spreadsheet_form(tmp_path: Path):
+    glossary = load_glossary(_glossary(tmp_path, (
+        "# the office's terms\n"
+        "id\ten\tzh\tnote\n"
+        "Tiongkok\tChina\t中国\tnot 'Tiongkok' in English\n"
+        "\n"
+        "# ministries\n"
+        '"Kementerian ""Kesehatan"""\tMinistry of Health\t卫生部\t\n'
+    )))
+    assert [(t.id, t.en, t.zh) for t in glossary.terms] == [("Tiongkok", "China", "中国"), ('Kementerian "Kesehatan"', "Ministry of Health", "卫生部")]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("id\ten\tzh\nTiongkok\tChina\t中国\nPemerintah Kota Makassar Makassar City Government\n", "line 3: no tab"),
+    ("id\ten\tzh\n\tChina\t中国\n", "line 2: the id cell"),
+    ("id\ten\tzh\nTiongkok\t\t\n", "line 2: 'Tiongkok' has neither"),
+    ("id\ten\tzh\nTiongkok\tChina\t中国\textra\n", "line 2: 4 cells for 3 columns"),
+    ("id\ten\tzh\tcomment\nTiongkok\tChina\t中国\t\n", "line 1: unknown column(s) comment"),
+    ("term\ten\nTiongkok\tChina\n", "header row with the columns id, en, zh"),
+    ("# only a comment\nid\ten\tzh\n", "no terms"),
+])
+def test_a_malformed_glossary_line_is_named_by_its_number(tmp_path: Path, text: str, message: str):
+    path = _glossary(tmp_path, text)
+    with pytest.raises(UsageError) as raised:
+        load_glossary(path)
+    assert str(raised.value).startswith(str(path)) and message in str(raised.value)

@@ -1,12 +1,20 @@
 """The language stage: which articles are refused, and which sentences inside one go to English unchanged."""
 
+import random
 import re
+import string
 
 import pytest
 
 from pipeline.article import Article, Sentence
 from pipeline.errors import InputError
-from pipeline.language import check_article_language, detect_languages, language_name
+from pipeline.language import (
+    check_article_language,
+    detect_languages,
+    indonesian_words,
+    language_name,
+    readable_text,
+)
 from pipeline.reading import parse_article_text, read_article
 from pipeline.sentences import split_article
 from tests.model_factory import SAMPLE_ARTICLE
@@ -130,6 +138,33 @@ SENTENCE_CASES = [
         False, id="english-university-name",
     ),
     pytest.param("1.044.921 2025 30 40 500", False, id="numbers-only"),
+    # An English name or title, then the Indonesian that says what happened (issue 9): English
+    # function words outnumber the Indonesian ones, langdetect says English, yet it is translated.
+    pytest.param(
+        "The 2nd International Conference on Tropical Medicine (ICTM) and Expo digelar di Makassar, pada 3-5 Juni.",
+        False, id="english-event-name-then-indonesian",
+    ),
+    pytest.param(
+        "The Future of Health Care in the Age of Artificial Intelligence and the Role of the State dibahas.",
+        False, id="english-title-then-one-indonesian-verb",
+    ),
+    pytest.param(
+        "The opening of the new wing of the hospital was attended by the masyarakat of the city.",
+        False, id="one-indonesian-content-word",
+    ),
+    pytest.param(
+        "The results were presented to the members of the board and were warmly welcomed, katanya.",
+        False, id="indonesian-suffix-nya",
+    ),
+    pytest.param(
+        "The director said that the programme will continue in the coming year for masing-masing region.",
+        False, id="indonesian-reduplication",
+    ),
+    # English with Indonesian names in it stays English: names are capitalised.
+    pytest.param(
+        "The delegation from Dinas Kesehatan Kota Makassar was welcomed by the hospital director in the morning.",
+        True, id="english-with-indonesian-names",
+    ),
 ]
 
 
@@ -289,3 +324,119 @@ def test_detect_languages_gives_probabilities_most_likely_first() -> None:
 )
 def test_language_names(code: str, name: str) -> None:
     assert language_name(code) == name
+
+
+# --- what reads as Indonesian -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("The Expo digelar di Makassar", ["digelar", "di"], id="content-and-function-word"),
+        pytest.param("It was dilaksanakan and dihadiri by many", ["dilaksanakan", "dihadiri"], id="di-kan-and-di-i"),
+        pytest.param("The mengembangkan of pengembangan and kegiatan", ["mengembangkan", "pengembangan", "kegiatan"],
+                     id="meng-and-pe-an-and-ke-an"),
+        pytest.param("We berkolaborasi and terlihat", ["berkolaborasi", "terlihat"], id="ber-and-ter"),
+        pytest.param("Each region masing-masing", ["masing", "masing", "masing-masing"], id="reduplication"),
+        pytest.param("Dalam the morning", ["dalam"], id="first-word-counts-although-capitalised"),
+        pytest.param("Ms. Yang Jinna of Dinas Kesehatan", [], id="capitalised-names-do-not"),
+        pytest.param(
+            "The different digital members of the terminal berth discussed medical pedestrian territory",
+            [], id="english-words-that-look-affixed",
+        ),
+    ],
+)
+def test_indonesian_words(text: str, expected: list[str]) -> None:
+    assert indonesian_words(text) == expected
+
+
+# --- the document is judged on the text a reader sees -----------------------------------------
+
+SHORT_RELEASE = (
+    "Pemerintah Kota Makassar menggelar rapat koordinasi kesehatan pada hari Senin. "
+    "Rapat dihadiri oleh kepala dinas dan para camat."
+)
+_MARKUP = (
+    '<div class="field field--name-body field--type-text-with-summary"><p style="text-align: justify;">'
+    '<span style="font-size: 12pt; font-family: Arial, Helvetica, sans-serif; color: #000000;">'
+)
+
+
+def _random_token(seed: int, alphabet: str, length: int) -> str:
+    return "".join(random.Random(seed).choices(alphabet, k=length))
+
+
+# Each was refused before issue 9, some with a message contradicting itself.
+NOISY_INDONESIAN_ARTICLES = [
+    pytest.param(f"{_MARKUP}{SHORT_RELEASE}</span></p></div>", id="pasted-markup"),
+    pytest.param(
+        f"{SHORT_RELEASE} Tautan: https://drive.example.com/file/d/"
+        f"{_random_token(0, string.ascii_letters + string.digits, 4600)}/view",
+        id="4.6-kb-link",
+    ),
+    # was "not Indonesian: langdetect found Indonesian (id) with probability 0.43"
+    pytest.param(f"{SHORT_RELEASE} {_random_token(4, string.ascii_lowercase, 800)}", id="long-code"),
+    pytest.param(
+        f"{SHORT_RELEASE} Kode: " + " ".join(_random_token(n, string.ascii_letters + string.digits, 64) for n in range(40)),
+        id="code-in-lines",
+    ),
+    pytest.param(
+        f"{SHORT_RELEASE} Informasi: humas.makassarkota@example.com, www.makassarkota.go.id/berita/2025/06/"
+        "rapat-koordinasi-kesehatan-bersama-camat, +62 411 123456, 2025-06-03 09:00 WITA.",
+        id="e-mail-link-numbers",
+    ),
+]
+
+
+@pytest.mark.parametrize("text", NOISY_INDONESIAN_ARTICLES)
+def test_indonesian_with_markup_links_and_codes_is_accepted(text: str) -> None:
+    article = prepared(text, name="noisy")
+
+    check_article_language(article, "auto")
+
+    assert article.language["detected"] == "id"
+    assert article.warnings == []
+
+
+def test_readable_text_keeps_only_words() -> None:
+    text = (
+        '<p class="lead">Rapat&nbsp;dimulai <!-- note --> pukul 09.00 di https://a.example/b?c=d '
+        "dan humas@example.com; kode QWERTYUIOPASDFGHJKLZXCVBNMQWERTY</p> 望加锡2025年"
+    )
+    assert readable_text(text) == "Rapat dimulai pukul di dan kode 望加锡 年"
+
+
+def test_language_that_does_not_clearly_lead_is_not_refused() -> None:
+    # langdetect: English 0.71, Indonesian 0.29. Refused before; in doubt, it is translated.
+    article = prepared("Rapat koordinasi kesehatan hari ini. The meeting was very productive today.")
+
+    check_article_language(article, "auto")
+
+    assert article.language["detected"] == "en"
+    assert article.warnings == [
+        (
+            "the article's language is unclear (langdetect: English 0.71, Indonesian or Malay 0.29); "
+            "treated as Indonesian"
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(ENGLISH_ARTICLE, id="english"),
+        pytest.param(CHINESE_ARTICLE, id="chinese"),
+        pytest.param(f"{_MARKUP}{ENGLISH_ARTICLE}</span></p></div>", id="english-with-markup"),
+    ],
+)
+def test_refusal_names_the_leading_language_never_indonesian(text: str) -> None:
+    article = prepared(text, name="foreign")
+
+    with pytest.raises(InputError) as raised:
+        check_article_language(article, "auto")
+
+    message = str(raised.value)
+    named = re.search(r"langdetect found (.+?) \((\S+)\) with probability ([01]\.\d\d);", message)
+    assert named is not None
+    assert named.group(2) not in ("id", "ms") and "Indonesian" not in named.group(1)
+    assert float(named.group(3)) >= 0.75

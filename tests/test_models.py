@@ -1,12 +1,13 @@
 """models/: loading by id and by folder, revisions, families and their language controls."""
 
+import re
 from pathlib import Path
 
 import pytest
 
 from models.backends import get_backend
 from models.families import detect_family, language_control
-from models.loading import load_seq2seq, local_revision
+from models.loading import check_model_name, load_seq2seq, local_revision
 from models.pool import ModelPool
 from pipeline.errors import ModelError, UsageError
 
@@ -125,3 +126,67 @@ def test_offline_finds_safetensors_kept_only_in_a_pull_request_revision(tiny_mod
 def test_summarizer_pair_is_refused_not_ignored():
     with pytest.raises(UsageError, match="extractive"):
         ModelPool({"summarizer": "csebuetnlp/mT5_multilingual_XLSum"})
+
+
+@pytest.mark.parametrize("name, message", [
+    ("/no/such/folder", "/no/such/folder: no such model folder"),
+    ("./typo", "./typo: no such model folder"),
+    ("~/no-such-model-folder", "no such model folder"),
+    ("a/b/c", "a/b/c: no such model folder"),
+    ("not a repo!", "not a Hugging Face id"),
+    ("-leading-dash/model", "not a Hugging Face id"),
+])
+def test_a_model_name_that_is_no_folder_and_no_hub_id_is_a_usage_error(name: str, message: str):
+    with pytest.raises(UsageError, match=re.escape(message)):
+        check_model_name(name)
+    with pytest.raises(UsageError, match=re.escape(message)):
+        ModelPool({"id-en": name})  # refused before anything loads
+
+
+def test_names_that_can_be_models_pass_the_check(tiny_models, tmp_path: Path):
+    check_model_name("Helsinki-NLP/opus-mt-id-en")
+    check_model_name("t5-small")
+    check_model_name(str(tiny_models["id-en"]))
+    a_file = tmp_path / "model.bin"
+    a_file.write_bytes(b"")
+    with pytest.raises(UsageError, match="is a file, not a model folder"):
+        check_model_name(str(a_file))
+
+
+def test_a_folder_without_a_config_is_not_a_model(tmp_path: Path):
+    (tmp_path / "tokenizer_config.json").write_text("{}")
+    with pytest.raises(ModelError, match=re.escape(f"{tmp_path}: not a model folder (no config.json)")):
+        load_seq2seq(str(tmp_path))
+
+
+def test_a_broken_model_folder_gives_the_whole_message_on_one_line(tiny_models, tmp_path: Path):
+    import shutil
+
+    broken = tmp_path / "broken"
+    shutil.copytree(tiny_models["id-en"], broken)
+    for path in broken.iterdir():
+        if path.name not in ("config.json", "generation_config.json") and not path.name.startswith("model."):
+            path.unlink()  # no tokenizer files: transformers' message runs over several lines
+    with pytest.raises(ModelError) as raised:
+        load_seq2seq(str(broken))
+    message = str(raised.value)
+    assert "\n" not in message and message.startswith(f"cannot load model '{broken}'")
+    assert "tokenizer or weight files are missing or broken" in message
+
+
+def test_a_library_message_over_several_lines_is_kept_whole_on_one_line():
+    from models.loading import _first_line
+
+    error = ValueError("Couldn't instantiate the backend tokenizer from one of: \n(1) a tokenizers library file\n(2) a slow one")
+    assert _first_line(error) == "Couldn't instantiate the backend tokenizer from one of: (1) a tokenizers library file (2) a slow one"
+
+
+@pytest.mark.parametrize("backend, compute_type, message", [
+    ("transformers", "int8", "--compute-type is a ctranslate2 setting and the transformers backend has none"),
+    ("transformers", "int9", "--compute-type takes one of int8,"),
+    ("ctranslate2", "auto", "--compute-type takes one of int8,"),
+])
+def test_compute_type_is_checked_against_the_backend(backend: str, compute_type: str, message: str):
+    pytest.importorskip("ctranslate2") if backend == "ctranslate2" else None
+    with pytest.raises(UsageError, match=re.escape(message)):
+        ModelPool({}, backend=backend, compute_type=compute_type)

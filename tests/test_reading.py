@@ -347,3 +347,82 @@ def test_a_first_line_with_final_punctuation_is_not_a_title() -> None:
     article = parse_article_text("Ini kalimat pertama.\nIni kalimat kedua.\n", name="x")
     assert kinds(article) == ["paragraph", "paragraph"]
     assert article.title is None
+
+
+# --- issue 9: hard-wrapped hyphens, Markdown read by a Markdown parser ------------------------
+
+
+@pytest.mark.parametrize(
+    ("wrapped", "expected"),
+    [
+        pytest.param("program masing-\nmasing dinas", "program masing-masing dinas", id="reduplication-split-at-its-hyphen"),
+        pytest.param("kerja sama Indonesia-\nTiongkok diperluas", "kerja sama Indonesia- Tiongkok diperluas", id="capital-after-hyphen-keeps-the-space"),
+        pytest.param("tanggal 3 -\nmulai hari ini", "tanggal 3 - mulai hari ini", id="a-spaced-dash-is-not-a-hyphen"),
+    ],
+)
+def test_a_wrapped_line_ending_in_a_hyphen_joins_a_lower_case_line_without_a_space(tmp_path: Path, wrapped: str, expected: str) -> None:
+    path = tmp_path / "bungkus.txt"
+    path.write_text(f"Judul Rilis\n\nSetiap pagi ada {wrapped} lagi\nsampai sore.\n\nParagraf kedua di sini.\n", encoding="utf-8")
+
+    article = read_article(path)
+
+    assert texts(article)[1] == f"Setiap pagi ada {expected} lagi sampai sore."
+
+
+PASTED_MARKDOWN = """\
+# Rilis **Dinas** Kesehatan
+
+Wali kota membuka *pekan imunisasi* dan [laman pendaftaran](https://dinkes.makassarkota.go.id/daftar?utm_source=rilis)
+kepada _warga_ masing-
+masing kelurahan, dengan kode `IMN-2025`.
+
+> Kami ingin semua anak terlindungi, kata wali kota.
+
+1. Datang ke puskesmas
+1. Bawa kartu keluarga
+   - fotokopi juga boleh
+1. Tunggu panggilan
+
+3) Lapor ke kelurahan
+
+| Jenis | Jumlah |
+|---|---|
+| Vaksin campak | 5.000 dosis |
+
+<p>Info: <b>hubungi</b> 112 &amp; 119.</p>
+"""
+
+
+def test_markdown_keeps_only_the_text_a_reader_sees(tmp_path: Path) -> None:
+    path = tmp_path / "imunisasi.md"
+    path.write_text(PASTED_MARKDOWN, encoding="utf-8")
+
+    article = read_article(path)
+
+    assert [(block.kind, block.marker, block.text) for block in article.blocks] == [
+        ("title", "#", "Rilis Dinas Kesehatan"),
+        ("paragraph", "", "Wali kota membuka pekan imunisasi dan laman pendaftaran kepada warga masing-masing kelurahan, dengan kode IMN-2025."),
+        ("paragraph", "", "Kami ingin semua anak terlindungi, kata wali kota."),
+        ("list_item", "1.", "Datang ke puskesmas"),
+        ("list_item", "2.", "Bawa kartu keluarga"),
+        ("list_item", "-", "fotokopi juga boleh"),
+        ("list_item", "3.", "Tunggu panggilan"),
+        ("list_item", "3)", "Lapor ke kelurahan"),
+        ("table_cell", "", "Jenis"),
+        ("table_cell", "", "Jumlah"),
+        ("table_cell", "", "Vaksin campak"),
+        ("table_cell", "", "5.000 dosis"),
+        ("paragraph", "", "Info: hubungi 112 & 119."),
+    ]
+    assert article.blocks[11].cell == (0, 1, 1)
+    assert not any(mark in block.text for block in article.blocks for mark in ("*", "_", "[", "](", "> ", "`", "<"))
+
+
+def test_plain_text_is_not_read_as_markdown(tmp_path: Path) -> None:
+    path = tmp_path / "imunisasi.txt"
+    path.write_text(PASTED_MARKDOWN, encoding="utf-8")
+
+    article = read_article(path)
+
+    assert "*pekan imunisasi*" in article.blocks[1].text
+    assert any(block.text.startswith("> Kami") for block in article.blocks)

@@ -1,6 +1,7 @@
 """The reviewer's outputs: review.html (also in a real headless browser), article.tmx, aligned.xlsx."""
 
 import json
+import re
 import os
 import shutil
 from html.parser import HTMLParser
@@ -209,3 +210,59 @@ def test_xss_article_runs_nothing_in_a_browser(browser, xss_outputs):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "review-xss.png"))
     page.close()
+
+
+# --- issue 9: list numbers and the article's title on the page --------------------------------
+
+
+def _hand_translated(blocks: list[tuple[str, str, str]], name: str = "rilis-2025-06-03"):
+    from pipeline.article import Article, Block
+    from pipeline.sentences import split_article
+
+    article = split_article(Article(source=None, name=name, blocks=[Block(kind, text, marker=marker) for kind, marker, text in blocks]))
+    for sentence in article.sentences():
+        sentence.en, sentence.zh = sentence.text.upper(), f"中文 {sentence.text.upper()}"
+    return article
+
+
+def test_review_page_shows_the_source_list_numbers_not_bullets() -> None:
+    from pipeline.review_page import render_review_page
+
+    article = _hand_translated([
+        ("title", "", "Langkah Pendaftaran Vaksin"),
+        ("list_item", "1.", "Datang ke puskesmas."),
+        ("list_item", "2.", "Bawa kartu keluarga. Isi formulir."),
+        ("list_item", "3)", "Tunggu panggilan."),
+        ("list_item", "-", "Catatan tambahan."),
+    ])
+
+    page = render_review_page(article, {}, ("en", "zh"))
+
+    rows = re.findall(r'<tr class="row ([^"]*)".*?</tr>', page, flags=re.S)
+    assert rows[1:] == ["list_item", "list_item", "list_item", "list_item", "list_item bullet"]
+    cells = re.findall(r'<td class="text" lang="en">(.*?)</td>', page, flags=re.S)
+    assert cells[1:] == [
+        '<span class="marker">1.</span>DATANG KE PUSKESMAS.',
+        '<span class="marker">2.</span>BAWA KARTU KELUARGA.',
+        "ISI FORMULIR.",  # the item's second sentence: its number is on the first
+        '<span class="marker">3)</span>TUNGGU PANGGILAN.',
+        "CATATAN TAMBAHAN.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("first", "expected"),
+    [
+        pytest.param(("title", "", "Pekan Imunisasi Dimulai"), "Pekan Imunisasi Dimulai", id="title"),
+        pytest.param(("heading", "##", "Pekan Imunisasi Dimulai"), "Pekan Imunisasi Dimulai", id="opening-heading"),
+        pytest.param(("paragraph", "", "Pekan imunisasi dimulai hari ini."), "rilis-2025-06-03", id="no-title-falls-back-to-the-name"),
+    ],
+)
+def test_review_page_heading_is_the_article_title(first: tuple[str, str, str], expected: str) -> None:
+    from pipeline.review_page import render_review_page
+
+    article = _hand_translated([first, ("paragraph", "", "Warga diminta datang ke puskesmas.")])
+
+    page = render_review_page(article, {}, ("en", "zh"))
+
+    assert re.search(r"<h1>(.*?)</h1>", page).group(1) == expected

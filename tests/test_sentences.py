@@ -145,6 +145,137 @@ CASES = [
         ["Laporan disusun oleh Siti Rahma, S.E., M.M.", "Ia menjabat manajer keuangan."],
         id="two-degrees-S.E.-M.M.-end-a-sentence",
     ),
+    # --- officials' titles, ranks and degrees (issue 9) -------------------------------
+    pytest.param(
+        'Plt. Kepala Dinas Kesehatan Kota Makassar, dr. Andi Rahman, Sp.PD. menyampaikan sambutan. Acara lalu dimulai.',
+        ['Plt. Kepala Dinas Kesehatan Kota Makassar, dr. Andi Rahman, Sp.PD. menyampaikan sambutan.', 'Acara lalu dimulai.'],
+        id='acting-Plt.-and-degree-Sp.PD.-mid-sentence',
+    ),
+    pytest.param(
+        'Plh. Sekretaris Daerah Provinsi Sulawesi Selatan membuka rapat. Rapat berlangsung dua jam.',
+        ['Plh. Sekretaris Daerah Provinsi Sulawesi Selatan membuka rapat.', 'Rapat berlangsung dua jam.'],
+        id='acting-Plh.-before-an-office',
+    ),
+    pytest.param(
+        'Pj. Gubernur Sulawesi Selatan meninjau lokasi. Pj. Wali Kota turut hadir.',
+        ['Pj. Gubernur Sulawesi Selatan meninjau lokasi.', 'Pj. Wali Kota turut hadir.'],
+        id='acting-Pj.-opening-both-sentences',
+    ),
+    pytest.param(
+        'Pjs. Bupati Gowa menerima rombongan. Kunjungan berlangsung singkat.',
+        ['Pjs. Bupati Gowa menerima rombongan.', 'Kunjungan berlangsung singkat.'],
+        id='acting-Pjs.',
+    ),
+    pytest.param(
+        'Ns. Rina Marlina, S.Kep. memandu senam pagi. Peserta berjumlah 200 orang.',
+        ['Ns. Rina Marlina, S.Kep. memandu senam pagi.', 'Peserta berjumlah 200 orang.'],
+        id='nurse-Ns.-with-degree-S.Kep.',
+    ),
+    pytest.param(
+        'Apt. Dewi Lestari, S.Farm. menjelaskan cara minum obat.',
+        ['Apt. Dewi Lestari, S.Farm. menjelaskan cara minum obat.'],
+        id='pharmacist-Apt.',
+    ),
+    pytest.param(
+        'Prof. Dr. Budi Santoso, M.A. (Ketua Tim Peneliti) memaparkan hasil kajian. Kajian itu berlangsung setahun.',
+        ['Prof. Dr. Budi Santoso, M.A. (Ketua Tim Peneliti) memaparkan hasil kajian.', 'Kajian itu berlangsung setahun.'],
+        id='degree-M.A.-before-a-bracketed-role',
+    ),
+    pytest.param(
+        'Materi disampaikan dr. Rina, Sp.OG. (K) dari RSUP Dr. Wahidin Sudirohusodo.',
+        ['Materi disampaikan dr. Rina, Sp.OG. (K) dari RSUP Dr. Wahidin Sudirohusodo.'],
+        id='degree-Sp.OG.-before-(K)',
+    ),
+    pytest.param(
+        'Narasumber kedua adalah Dr. Andi Hakim, Ph.D. (Universitas Hasanuddin). Ia pakar epidemiologi.',
+        ['Narasumber kedua adalah Dr. Andi Hakim, Ph.D. (Universitas Hasanuddin).', 'Ia pakar epidemiologi.'],
+        id='degree-Ph.D.-before-a-bracketed-affiliation',
+    ),
+    pytest.param(
+        'Rapat dipimpin Andi Wahyu, S.Kom., M.Kes. (Kepala Bidang Data).',
+        ['Rapat dipimpin Andi Wahyu, S.Kom., M.Kes. (Kepala Bidang Data).'],
+        id='degrees-S.Kom.-M.Kes.-before-a-bracket',
+    ),
+    pytest.param(
+        'Saksi ahli adalah Hendra, S.H. M.H. dari Universitas Hasanuddin.',
+        ['Saksi ahli adalah Hendra, S.H. M.H. dari Universitas Hasanuddin.'],
+        id='two-degrees-without-a-comma-between',
+    ),
+    pytest.param(
+        'Saksi ahli adalah Hendra, S.H., M.H. Ia mengajar hukum pidana.',
+        ['Saksi ahli adalah Hendra, S.H., M.H.', 'Ia mengajar hukum pidana.'],
+        id='degrees-S.H.-M.H.-end-a-sentence-before-a-capital',
+    ),
+    pytest.param(
+        'Materi dibawakan oleh dr. Rina, Sp.OG. Peserta bertanya tentang gizi ibu hamil.',
+        ['Materi dibawakan oleh dr. Rina, Sp.OG.', 'Peserta bertanya tentang gizi ibu hamil.'],
+        id='degree-Sp.OG.-ends-a-sentence-before-a-capital',
+    ),
+    pytest.param(
+        'Penelitian dipimpin oleh Dr. Andi, Ph.D. Hasilnya terbit tahun ini.',
+        ['Penelitian dipimpin oleh Dr. Andi, Ph.D.', 'Hasilnya terbit tahun ini.'],
+        id='degree-Ph.D.-ends-a-sentence-before-a-capital',
+    ),
+    pytest.param(
+        'Laporan ditandatangani Ir. H. Joko Susilo, M.T. pada Senin.',
+        ['Laporan ditandatangani Ir. H. Joko Susilo, M.T. pada Senin.'],
+        id='Ir.-H.-and-degree-M.T.-mid-sentence',
+    ),
+    pytest.param(
+        'Sambutan dibacakan Drs. Syamsul Bahri, M.Si. mewakili wali kota.',
+        ['Sambutan dibacakan Drs. Syamsul Bahri, M.Si. mewakili wali kota.'],
+        id='Drs.-and-degree-M.Si.-mid-sentence',
+    ),
+    pytest.param(
+        'Kapolres Gowa AKBP Reonald Simanjuntak, S.I.K. (Sarjana Ilmu Kepolisian) memimpin apel.',
+        ['Kapolres Gowa AKBP Reonald Simanjuntak, S.I.K. (Sarjana Ilmu Kepolisian) memimpin apel.'],
+        id='police-AKBP-and-degree-S.I.K.-before-a-bracket',
+    ),
+    pytest.param(
+        'Dandim 1408 Letkol Inf. Budi Santoso hadir. Kapten Czi. Andi mendampinginya.',
+        ['Dandim 1408 Letkol Inf. Budi Santoso hadir.', 'Kapten Czi. Andi mendampinginya.'],
+        id='army-corps-Inf.-and-Czi.-after-a-rank',
+    ),
+    pytest.param(
+        'Kapt. Inf. Rahmat memimpin pasukan. Pasukan tiba pukul 08.00 WITA.',
+        ['Kapt. Inf. Rahmat memimpin pasukan.', 'Pasukan tiba pukul 08.00 WITA.'],
+        id='Kapt.-Inf.-before-a-name',
+    ),
+    pytest.param(
+        'Kombes Pol. Budi Hartono, S.H. menjabat Kabid Humas. Ia didampingi Kompol Sari.',
+        ['Kombes Pol. Budi Hartono, S.H. menjabat Kabid Humas.', 'Ia didampingi Kompol Sari.'],
+        id='Kombes-Pol.-before-a-name',
+    ),
+    pytest.param(
+        'PT Telkom Indonesia (Persero) Tbk. (Telkom) mencatat laba. Laba naik 5 persen.',
+        ['PT Telkom Indonesia (Persero) Tbk. (Telkom) mencatat laba.', 'Laba naik 5 persen.'],
+        id='company-Tbk.-before-a-bracketed-short-name',
+    ),
+    pytest.param(
+        'Kerja sama ditandatangani dengan PT Bank Rakyat Indonesia (Persero) Tbk. Bank itu menyalurkan KUR.',
+        ['Kerja sama ditandatangani dengan PT Bank Rakyat Indonesia (Persero) Tbk.', 'Bank itu menyalurkan KUR.'],
+        id='company-Tbk.-ends-a-sentence-before-a-capital',
+    ),
+    pytest.param(
+        'Keputusan itu tertuang dalam surat No. 12/2025. Surat diterbitkan kemarin.',
+        ['Keputusan itu tertuang dalam surat No. 12/2025.', 'Surat diterbitkan kemarin.'],
+        id='No.-before-a-number',
+    ),
+    pytest.param(
+        'Posko berada di Ds. Bontomarannu, Kec. Galesong, Lt. 2 gedung desa.',
+        ['Posko berada di Ds. Bontomarannu, Kec. Galesong, Lt. 2 gedung desa.'],
+        id='desa-Ds.-kecamatan-Kec.-lantai-Lt.',
+    ),
+    pytest.param(
+        'Bantuan diserahkan kepada warga RT. 03 RW. 05 Kelurahan Tamalanrea.',
+        ['Bantuan diserahkan kepada warga RT. 03 RW. 05 Kelurahan Tamalanrea.'],
+        id='RT.-and-RW.-before-numbers',
+    ),
+    pytest.param(
+        'Bahan pangan disiapkan: beras, minyak, gula, dll. (Daftar lengkap terlampir.)',
+        ['Bahan pangan disiapkan: beras, minyak, gula, dll. (Daftar lengkap terlampir.)'],
+        id='dll.-before-a-bracketed-note',
+    ),
     # --- initials -----------------------------------------------------------------------
     pytest.param(
         "B. J. Habibie lahir di Parepare. Ia presiden ketiga Indonesia.",

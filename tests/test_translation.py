@@ -1,13 +1,18 @@
 """The translation stage: pivot, English pass-through, long sentences, alignment."""
 
+import math
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from models.backends.base import Translation
 from models.pool import ModelPool
+from pipeline.article import Article, Block, Sentence
+from pipeline.joining import SPACE_SEAM, WORD_SEAM, join_pieces
 from pipeline.orchestrator import Warta
 from pipeline.settings import Settings
-from pipeline.translation import split_to_fit, translate_texts
+from pipeline.translation import split_to_fit, translate_articles, translate_texts
 
 ENGLISH_QUOTE = (
     "The delegation said that the visit was a great opportunity to learn from the hospital and "
@@ -26,8 +31,8 @@ class Spy:
     def __getattr__(self, name):
         return getattr(self.translator, name)
 
-    def translate(self, texts, source, target, beams=4, on_progress=None):
-        results = self.translator.translate(texts, source, target, beams, on_progress)
+    def translate(self, texts, source, target, beams=4, on_progress=None, encoded=None):
+        results = self.translator.translate(texts, source, target, beams, on_progress, encoded=encoded)
         self.inputs.extend(texts)
         self.outputs.extend(result.text for result in results)
         return results
@@ -101,10 +106,11 @@ def test_3000_word_sentence_is_translated_in_pieces_and_nothing_is_cut(tiny_mode
     assert "split" in translated.flags and "length_limit" not in translated.flags
     # every piece came back translated, in order, and all of them are in the sentence's English
     assert all(spies["id-en"].outputs)
-    assert translated.en == " ".join(spies["id-en"].outputs)
+    # (every cut was at a space: the pieces join by the joining rule alone)
+    assert translated.en == join_pieces(spies["id-en"].outputs)
     # the Chinese comes from all of the English (in pieces when it is too long for en->zh)
     assert " ".join(spies["en-zh"].inputs) == translated.en
-    assert translated.zh == "".join(spies["en-zh"].outputs)
+    assert translated.zh == join_pieces(spies["en-zh"].outputs)
 
 
 @pytest.mark.parametrize(
@@ -126,13 +132,191 @@ def test_split_to_fit_cuts_at_clause_boundaries(text, limit, expected):
     assert split_to_fit(text, fits) == expected
 
 
-def test_translate_texts_keeps_order_and_counts_pieces(tiny_models):
+class StandIn:
+    """A stand-in translator that changes every character, so lost, glued, split or reordered
+    text shows exactly (issue 9). It offers what the pipeline uses of a backend: a token count
+    (a token per 5 letters of a word, plus end-of-sentence), an input limit and ``translate``.
+
+    Args:
+        transform: what a segment becomes (upper-cased by default).
+        max_input_tokens: the longest input it accepts.
+        loops_on: a word that makes it run to its output length limit, as a looping model does.
+    """
+
+    def __init__(self, transform: Callable[[str], str] = str.upper, max_input_tokens: int = 12, loops_on: str = ""):
+        self.transform = transform
+        self.max_input_tokens = max_input_tokens
+        self.loops_on = loops_on
+        self.inputs: list[str] = []
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        return [sum(math.ceil(len(word) / 5) for word in text.split()) + 1 for text in texts]
+
+    def encode(self, texts: list[str], source: str | None = None, target: str | None = None) -> list[list[int]]:
+        return [[0] * count for count in self.count_tokens(texts)]
+
+    def translate(self, texts, source, target, beams=4, on_progress=None, encoded=None) -> list[Translation]:
+        self.inputs.extend(texts)
+        # answered longest first, as the real backends batch, so that order is really tested
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
+        results: dict[int, Translation] = {}
+        for index in order:
+            looping = bool(self.loops_on) and self.loops_on in texts[index]
+            results[index] = Translation(self.transform(texts[index]), hit_length_limit=looping)
+        if on_progress:
+            on_progress(len(texts))
+        return [results[index] for index in range(len(texts))]
+
+
+def to_chinese(text: str) -> str:
+    """A stand-in en->zh: every letter becomes a CJK character, every space disappears."""
+    return "".join(chr(0x4E00 + ord(char)) if char.isalpha() else char for char in text if not char.isspace())
+
+
+class StandInPool:
+    """What translate_articles needs of a ModelPool, recording which pairs were asked for."""
+
+    def __init__(self, translators: dict[str, StandIn]):
+        self.translators = translators
+        self.asked: list[str] = []
+
+    def has(self, pair: str) -> bool:
+        return pair in self.translators
+
+    def get(self, pair: str) -> StandIn:
+        self.asked.append(pair)
+        return self.translators[pair]
+
+
+def article_of(*texts: str) -> Article:
+    return Article(source=None, name="a", blocks=[Block("paragraph", " ".join(texts), sentences=[Sentence(t) for t in texts])])
+
+
+def test_translate_texts_keeps_order_and_counts_pieces():
+    translator = StandIn(max_input_tokens=8)
+    texts = [
+        "Satu kalimat pendek.",
+        "Kalimat kedua yang sedikit lebih panjang dari yang pertama, dan terbagi menjadi beberapa potongan.",
+        "Tiga.",
+        "Kalimat keempat juga cukup panjang untuk dibagi, tetapi urutannya tetap.",
+        "Lima.",
+    ]
+    results = translate_texts(texts, translator, "id", "en", beams=2)
+    assert [result.text for result in results] == [text.upper() for text in texts]
+    assert [result.pieces > 1 for result in results] == [False, True, False, True, False]
+
+
+def test_translate_texts_with_a_real_model_gives_one_result_per_text_in_order(tiny_models):
     pool = ModelPool({pair: str(path) for pair, path in tiny_models.items()}, device="cpu")
     translator = pool.get("id-en")
     texts = ["Satu kalimat pendek.", "Kalimat kedua yang sedikit lebih panjang dari yang pertama.", "Tiga."]
     results = translate_texts(texts, translator, "id", "en", beams=2)
-    assert len(results) == 3
+    # the same texts one by one give the same outputs: nothing was swapped by the batching
+    assert [result.text for result in results] == [
+        translate_texts([text], translator, "id", "en", beams=2)[0].text for text in texts
+    ]
     assert all(result.pieces == 1 and result.text for result in results)
+
+
+@pytest.mark.parametrize(
+    ("text", "seams"),
+    [
+        ("satu dua tiga empat", [SPACE_SEAM, SPACE_SEAM, SPACE_SEAM]),
+        ("abcdefghijklmnop", [WORD_SEAM, WORD_SEAM, WORD_SEAM]),
+        ("lihat abcdefghijklmnop", [SPACE_SEAM, WORD_SEAM, WORD_SEAM, WORD_SEAM]),
+    ],
+    ids=["at-spaces", "inside-a-word", "both"],
+)
+def test_split_to_fit_remembers_where_each_seam_was(text, seams):
+    def fits(piece: str) -> bool:  # a token per two letters
+        return sum(math.ceil(len(word) / 2) for word in piece.split()) <= 3
+
+    pieces = split_to_fit(text, fits)
+    assert pieces.seams == seams
+    assert pieces.source_text() == text
+
+
+@pytest.mark.parametrize(
+    ("pieces", "seams", "joined"),
+    [
+        (["BELT AND", "ROAD"], [SPACE_SEAM], "BELT AND ROAD"),
+        (["KERJA SAMA,", "DAN"], [SPACE_SEAM], "KERJA SAMA, DAN"),
+        (["NOMOR 12", "345"], [SPACE_SEAM], "NOMOR 12 345"),
+        (["HTTPS://EXAMPLE.GO.ID/BERI", "TA/2025"], [WORD_SEAM], "HTTPS://EXAMPLE.GO.ID/BERITA/2025"),
+        (["一带", "一路"], [SPACE_SEAM], "一带一路"),
+        (["合作。", "Expo"], [SPACE_SEAM], "合作。Expo"),
+        (["举行", "ICTM"], [SPACE_SEAM], "举行ICTM"),
+        (["Belt and", "Road倡议"], [SPACE_SEAM], "Belt and Road倡议"),
+        (["ONE", "", "TWO"], [WORD_SEAM, SPACE_SEAM], "ONE TWO"),
+        (["ONE", "", "TWO"], [WORD_SEAM, WORD_SEAM], "ONETWO"),
+        (["WORD", ", MORE"], [SPACE_SEAM], "WORD, MORE"),
+        ([" A ", " B "], [SPACE_SEAM], "A B"),
+    ],
+    ids=["latin-words", "comma-then-word", "digits", "url-cut-inside", "cjk", "cjk-punctuation-then-latin",
+         "cjk-then-latin", "latin-then-cjk-piece", "empty-piece-at-space", "empty-piece-inside-word",
+         "closing-punctuation", "white-space-at-ends"],
+)
+def test_join_pieces_by_what_meets_at_the_seam(pieces, seams, joined):
+    assert join_pieces(pieces, seams) == joined
+
+
+def test_pieces_of_a_long_sentence_join_without_gluing_words_or_splitting_urls():
+    url = "https://makassarkota.go.id/berita/2025/06/rapat-koordinasi-kesehatan-bersama-para-camat-se-kota-makassar"
+    text = f"Informasi lengkap ada di tautan {url} dan kerja sama Belt and Road dengan Guangzhou."
+    english = translate_texts([text], StandIn(max_input_tokens=6), "id", "en", beams=1)[0]
+    assert english.pieces > 2
+    assert english.text == text.upper()
+    # en->zh of an upper-casing model: Latin words must not glue ("Belt andRoad" before issue 9)
+    chinese_latin = translate_texts([text], StandIn(max_input_tokens=6), "en", "zh", beams=1)[0]
+    assert chinese_latin.text == text.upper()
+    # a model writing Chinese: no space is put between Chinese pieces
+    chinese = translate_texts([text], StandIn(to_chinese, max_input_tokens=6), "en", "zh", beams=1)[0]
+    assert chinese.text == to_chinese(text)
+
+
+def test_length_limit_flag_marks_the_sentence_whose_piece_ran_to_the_limit():
+    article = article_of("Kalimat pertama berjalan biasa saja.", "Kalimat kedua berulang terus tanpa henti.")
+    pool = StandInPool({"id-en": StandIn(loops_on="berulang"), "en-zh": StandIn(to_chinese)})
+    translate_articles([article], pool, targets=("en", "zh"))  # type: ignore[arg-type]
+    first, second = article.sentences()
+    assert "length_limit" not in first.flags
+    assert "length_limit" in second.flags
+    assert second.en == "KALIMAT KEDUA BERULANG TERUS TANPA HENTI."
+
+
+def test_targets_en_calls_no_chinese_model():
+    article = article_of("Kalimat pertama berjalan biasa saja.", "Kalimat kedua juga.")
+    pool = StandInPool({"id-en": StandIn(), "en-zh": StandIn(to_chinese)})
+    translate_articles([article], pool, targets=("en",))  # type: ignore[arg-type]
+    assert pool.asked == ["id-en"]
+    assert pool.translators["en-zh"].inputs == []
+    assert [s.en for s in article.sentences()] == ["KALIMAT PERTAMA BERJALAN BIASA SAJA.", "KALIMAT KEDUA JUGA."]
+    assert [s.zh for s in article.sentences()] == ["", ""]
+
+
+def test_targets_zh_pivots_through_english():
+    article = article_of("Kalimat pertama berjalan biasa saja.", "Kalimat kedua juga.")
+    article.blocks[0].sentences.append(Sentence("Thank you for the warm welcome, she said today.", lang="en"))
+    pool = StandInPool({"id-en": StandIn(), "en-zh": StandIn(to_chinese)})
+    translate_articles([article], pool, targets=("zh",))  # type: ignore[arg-type]
+    assert pool.asked == ["id-en", "en-zh"]
+    # id->en sees the Indonesian only; en->zh sees the English made from it, and the English sentence
+    assert pool.translators["id-en"].inputs == ["Kalimat pertama berjalan biasa saja.", "Kalimat kedua juga."]
+    assert pool.translators["en-zh"].inputs == [
+        "KALIMAT PERTAMA BERJALAN BIASA SAJA.", "KALIMAT KEDUA JUGA.", "Thank you for the warm welcome, she said today.",
+    ]
+    assert [s.zh for s in article.sentences()] == [to_chinese(s) for s in pool.translators["en-zh"].inputs]
+
+
+def test_empty_english_is_flagged_and_its_indonesian_never_goes_to_chinese():
+    article = article_of("Kalimat pertama berjalan biasa saja.", "Kalimat yang hilang.", "Kalimat ketiga.")
+    pool = StandInPool({"id-en": StandIn(lambda text: "" if "hilang" in text else text.upper()), "en-zh": StandIn(to_chinese)})
+    translate_articles([article], pool, targets=("en", "zh"))  # type: ignore[arg-type]
+    first, lost, third = article.sentences()
+    assert (lost.en, lost.zh) == ("", "")
+    assert "empty" in lost.flags and "empty" not in first.flags + third.flags
+    assert pool.translators["en-zh"].inputs == ["KALIMAT PERTAMA BERJALAN BIASA SAJA.", "KALIMAT KETIGA."]
+    assert (first.zh, third.zh) == (to_chinese(first.en), to_chinese(third.en))
 
 
 def test_models_load_once_per_process(tiny_models):

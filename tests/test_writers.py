@@ -408,3 +408,78 @@ def test_markup_in_texts_comes_out_literally(tmp_path: Path) -> None:
     for name in ("en.txt", "zh.txt", "aligned.tsv", "aligned.jsonl"):
         content = (tmp_path / name).read_text(encoding="utf-8")
         assert "&lt;" not in content and "&amp;" not in content and "<![CDATA[" not in content
+
+
+# --- joining a block's sentences; English source sentences (issue 9) ---------------------------
+
+
+def test_sentences_of_a_block_join_by_what_meets_between_them() -> None:
+    article = translated_article()
+    first, second = article.blocks[1].sentences
+    # Chinese sentences ending and starting in Latin text: glued into one word before issue 9
+    first.zh, second.zh = "会议在Makassar举行，主题是Belt and Road", "Expo 2025将于6月开幕。"
+    first.en, second.en = "The meeting was held in Makassar.", "Expo 2025 opens in June."
+
+    zh_lines = render_translation(article, "zh").split("\n\n")
+    en_lines = render_translation(article, "en").split("\n\n")
+
+    assert zh_lines[1] == "会议在Makassar举行，主题是Belt and Road Expo 2025将于6月开幕。"
+    assert en_lines[1] == "The meeting was held in Makassar. Expo 2025 opens in June."
+    # between Chinese sentences nothing is added
+    assert zh_lines[3] == "医院院长致欢迎辞。双方同意建立定期讨论机制。"
+
+
+def test_docx_joins_a_blocks_sentences_by_the_same_rule() -> None:
+    import io
+
+    import docx
+
+    from pipeline.docx_writer import render_docx
+
+    article = translated_article()
+    first, second = article.blocks[1].sentences
+    first.zh, second.zh = "主题是Belt and Road", "Expo 2025将于6月开幕。"
+
+    paragraphs = [p.text for p in docx.Document(io.BytesIO(render_docx(article, "zh"))).paragraphs]
+
+    assert "主题是Belt and Road Expo 2025将于6月开幕。" in paragraphs
+    assert "医院院长致欢迎辞。双方同意建立定期讨论机制。" in paragraphs
+
+
+def english_source_article() -> Article:
+    article = translated_article()
+    sentence = article.sentences()[3]
+    sentence.lang, sentence.text, sentence.en = "en", "The visit aims to promote technology.", "The visit aims to promote technology."
+    return article
+
+
+def test_tsv_and_jsonl_flag_a_sentence_passed_through_as_english() -> None:
+    article = english_source_article()
+
+    rows = tsv_rows(render_tsv(article))
+    objects = [json.loads(line) for line in render_jsonl(article).splitlines()]
+
+    assert rows[0] == list(TSV_COLUMNS)  # the contract's columns, unchanged
+    flags = [row[-1] for row in rows[1:]]
+    assert flags[3] == "source_en"
+    assert all("source_en" not in row_flags.split(",") for number, row_flags in enumerate(flags) if number != 3)
+    assert flags[2] == "split,untranslated_number"
+    assert (objects[3]["source_lang"], objects[3]["flags"]) == ("en", "source_en")
+
+
+def test_tmx_labels_a_sentence_passed_through_as_english_en() -> None:
+    from xml.etree import ElementTree
+
+    from pipeline.tmx import render_tmx
+
+    article = english_source_article()
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+
+    # (past the XML declaration and the DOCTYPE, which ElementTree does not read)
+    units = list(ElementTree.fromstring(render_tmx(article, ("en", "zh")).split("\n", 2)[2]).iter("tu"))
+    variants = [[(tuv.get(lang), tuv.findtext("seg")) for tuv in unit.iter("tuv")] for unit in units]
+    srclangs = [unit.get("srclang") for unit in units]
+
+    assert variants[3] == [("en", "The visit aims to promote technology."), ("zh-CN", CHINESE[(3, 1)])]
+    assert srclangs[3] == "en" and srclangs[2] is None
+    assert [language for language, _ in variants[2]] == ["id", "en", "zh-CN"]
