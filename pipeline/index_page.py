@@ -1,6 +1,7 @@
 """``OUT/index.html``: every article of a batch with its status, counts and links.
 
-Rebuilt from the manifest at the end of every run. Article text is data, never markup:
+Written from the batch state at the end of every run (and when a run is stopped); a failed
+article's reason says when its earlier outputs were removed. Article text is data, never markup:
 everything is escaped.
 """
 
@@ -22,7 +23,7 @@ a { margin-right: .5rem; }
 
 
 def render_index(articles: dict[str, dict[str, Any]]) -> str:
-    """The HTML of the index page for manifest records ``articles`` (name -> record)."""
+    """The HTML of the index page for the manifest records ``articles`` (name -> record)."""
     counts = {status: sum(1 for entry in articles.values() if entry.get("status") == status) for status in ("done", "skipped", "failed")}
     rows = []
     for name, entry in sorted(articles.items()):

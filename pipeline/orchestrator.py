@@ -77,14 +77,25 @@ class Warta:
         article.timings["read"] = time.perf_counter() - started
         return self.prepare(article)
 
-    def translate_prepared(self, articles: list[Article], on_progress: Callable[[int], None] | None = None) -> list[Article]:
+    def translate_prepared(self, articles: list[Article], on_progress: Callable[[float], None] | None = None) -> list[Article]:
         """Translate, QA-check and summarize prepared articles together, filling batches across them.
+
+        Args:
+            articles: prepared articles (``prepare`` or ``read_file``).
+            on_progress: called as the translation advances (after every batch a model
+                finishes) with the sentences' worth of work just done; the calls of one
+                ``translate_prepared`` add up to the articles' number of sentences, so a
+                progress bar in sentences moves inside the call and ends where it should.
+                It may raise to abandon the call (the articles are then left untranslated).
 
         Raises:
             ModelError: a model cannot be loaded.
         """
         started = time.perf_counter()
-        translate_articles(articles, self.pool, self.settings.targets, self.settings.beams, on_progress)
+        total = sum(len(article.sentences()) for article in articles)
+        progress = _SentenceProgress(on_progress, total, self._passes()) if on_progress else None
+        translate_articles(articles, self.pool, self.settings.targets, self.settings.beams,
+                           progress.segments_finished if progress else None)
         elapsed = time.perf_counter() - started
         total = sum(len(article.sentences()) for article in articles) or 1
         for article in articles:
@@ -96,7 +107,16 @@ class Warta:
                     check_glossary(article, self.glossary, self.settings.targets)
             with _timed(article, "summary"):
                 summarize_article(article, self.settings.summary_sentences)
+        if progress:
+            progress.finish()
         return articles
+
+    def _passes(self) -> int:
+        # How many models each sentence goes through: id->en (for English, or as the pivot to
+        # Chinese), then en->zh or id->zh. English sentences skip id->en and long ones are
+        # split into several segments, so segments only approximate sentences x passes.
+        targets, direct = self.settings.targets, self.pool.has("id-zh")
+        return int("en" in targets or ("zh" in targets and not direct)) + int("zh" in targets)
 
     def translate_file(self, path: Path | str, name: str | None = None) -> Article:
         """Read, check, translate and summarize one article file.
@@ -141,6 +161,27 @@ class Warta:
         """
         with _timed(article, "write"):
             return write_article(article, Path(folder), self.run_info(), self.settings.targets, self.settings.formats)
+
+
+class _SentenceProgress:
+    """Turns the translators' "segments finished" into sentences' worth of work, for a progress bar."""
+
+    def __init__(self, report: Callable[[float], None], sentences: int, passes: int):
+        self.report, self.sentences = report, sentences
+        self.per_segment = 1 / max(passes, 1)
+        self.reported = 0.0
+
+    def segments_finished(self, segments: int) -> None:
+        # Never report past the total before the end: split sentences add segments.
+        amount = min(segments * self.per_segment, max(self.sentences - self.reported, 0.0))
+        if amount > 0:
+            self.reported += amount
+            self.report(amount)
+
+    def finish(self) -> None:
+        if self.sentences - self.reported > 0:
+            self.report(self.sentences - self.reported)
+            self.reported = float(self.sentences)
 
 
 class _timed:

@@ -12,7 +12,8 @@ import pytest
 
 from pipeline.batch import find_articles, run_translate
 from pipeline.errors import InputError
-from pipeline.manifest import Manifest, OutputLock
+from pipeline.batch_state import STATE_NAME, BatchState
+from pipeline.manifest import OutputLock
 from pipeline.orchestrator import Warta
 from pipeline.settings import Settings
 from tests.conftest import run_cli
@@ -128,7 +129,7 @@ def test_cli_exit_status_and_final_table(tiny_models, tmp_path: Path):
     assert result.returncode == 1
     table = result.stdout
     assert "done         6" in table and "failed       4" in table and "sentences/min" in table
-    assert f"failed: {tmp_path / 'in' / 'bad' / 'kosong.txt'}: the file is empty" in table
+    assert f"warta: {tmp_path / 'in' / 'bad' / 'kosong.txt'}: the file is empty" in result.stderr.splitlines()
     # not a terminal: plain log lines, one per article
     assert result.stderr.count("] done ") == 6 and "\r" not in result.stderr
     quiet = run_cli("translate", tmp_path / "in", "-o", tmp_path / "out", "--quiet", "--beams", "1",
@@ -137,11 +138,16 @@ def test_cli_exit_status_and_final_table(tiny_models, tmp_path: Path):
 
 
 def _done_names(out: Path) -> set[str]:
-    manifest = out / "manifest.json"
-    if not manifest.exists():
+    # The state, read while a run writes it (manifest.json is exported at the end of a run).
+    import sqlite3
+
+    if not (out / STATE_NAME).exists():
         return set()
-    articles = json.loads(manifest.read_text(encoding="utf-8"))["articles"]
-    return {name for name, entry in articles.items() if entry["status"] == "done"}
+    try:
+        with sqlite3.connect(f"file:{out / STATE_NAME}?mode=ro", uri=True) as db:
+            return {name for (name,) in db.execute("SELECT name FROM articles WHERE status = 'done'")}
+    except sqlite3.OperationalError:  # the run is creating it
+        return set()
 
 
 def _start(tiny_models, source: Path, out: Path) -> subprocess.Popen[str]:
@@ -227,7 +233,7 @@ def test_lock_is_exclusive_within_a_process_too(tmp_path: Path):
 def test_broken_manifest_is_refused_clearly(tmp_path: Path):
     (tmp_path / "manifest.json").write_text("not json")
     with pytest.raises(InputError, match="not a warta manifest"):
-        Manifest.load(tmp_path)
+        BatchState(tmp_path)
 
 
 def test_progress_bar_on_a_terminal():

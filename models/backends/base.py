@@ -65,8 +65,8 @@ def output_token_limit(longest_input: int, positions: int) -> int:
 class BatchedTranslator:
     """A loaded translation model; what both backends share.
 
-    Token counting, length-sorted token-budget batches, results in input order, output limits
-    that grow with the input, and counters of the work done. A backend sets ``tokenizer``,
+    Encoding (once per segment), length-sorted token-budget batches, results in input order,
+    output limits that grow with the input, and counters of the work done. A backend sets ``tokenizer``,
     ``info``, ``positions``, ``batch_tokens`` and ``batch_sentences`` and implements
     ``_run_batch``.
 
@@ -87,11 +87,32 @@ class BatchedTranslator:
         """The longest input, in tokens, a segment may have (longer sentences are split)."""
         return input_token_limit(self.positions)
 
-    def count_tokens(self, texts: list[str]) -> list[int]:
-        """The number of source tokens of each text (including the end-of-sentence token)."""
+    def encode(self, texts: list[str], source: str | None = None, target: str | None = None) -> list[list[int]]:
+        """The token ids of each text, as the model reads them (end-of-sentence token included).
+
+        Encode once and hand the ids to ``translate(..., encoded=...)``: the length check, the
+        length sort and the batches then all use them, and no text is tokenized twice.
+
+        Args:
+            texts: the segments.
+            source, target: ISO 639-1 codes; when given, the language control is applied (a
+                Marian target token before the text, NLLB/M2M100's source language on the
+                tokenizer), so the ids are exactly what ``translate`` feeds the model.
+
+        Returns:
+            One list of ids per text, in order.
+        """
         if not texts:
             return []
-        return [len(ids) for ids in self.tokenizer(texts, add_special_tokens=True)["input_ids"]]
+        prefix = self._language_control(source, target).prefix if source is not None and target is not None else ""
+        # verbose=False: transformers would warn that a text longer than model_max_length
+        # "will result in indexing errors"; warta never feeds such a text to the model (the
+        # pipeline splits it first, issue 9), so the warning would only mislead.
+        return list(self.tokenizer([prefix + text for text in texts], add_special_tokens=True, verbose=False)["input_ids"])
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        """The number of source tokens of each text (including the end-of-sentence token)."""
+        return [len(ids) for ids in self.encode(texts)]
 
     def translate(
         self,
@@ -100,28 +121,48 @@ class BatchedTranslator:
         target: str,
         beams: int = 4,
         on_progress: Callable[[int], None] | None = None,
+        encoded: list[list[int]] | None = None,
     ) -> list[Translation]:
-        """Translate ``texts`` in length-sorted batches; the result is in input order."""
-        from models.families import language_control
+        """Translate ``texts`` in length-sorted batches; the result is in input order.
 
+        Args:
+            texts: the segments.
+            source, target: ISO 639-1 codes.
+            beams: beam size.
+            on_progress: called with the number of segments of each batch finished.
+            encoded: ``encode(texts, source, target)`` when the caller already has it, so
+                that nothing is tokenized again; None to encode here.
+
+        Raises:
+            ValueError: ``encoded`` does not have one entry per text.
+        """
         self.calls += 1
         if not texts:
             return []
-        control = language_control(self.info.family, self.tokenizer, source, target)
-        if control.tokenizer_source_lang:
-            self.tokenizer.src_lang = control.tokenizer_source_lang
-        prepared = [control.prefix + text for text in texts]
-        lengths = self.count_tokens(prepared)
+        control = self._language_control(source, target)
+        if encoded is None:
+            encoded = self.encode(texts, source, target)
+        elif len(encoded) != len(texts):
+            raise ValueError(f"{len(encoded)} encoded segments for {len(texts)} texts")
+        lengths = [len(ids) for ids in encoded]
         results: list[Translation | None] = [None] * len(texts)
         for batch in self._batches(lengths):
             longest = max(lengths[i] for i in batch)
-            outputs = self._run_batch([prepared[i] for i in batch], output_token_limit(longest, self.positions), beams, control)
+            outputs = self._run_batch([encoded[i] for i in batch], output_token_limit(longest, self.positions), beams, control)
             for index, output in zip(batch, outputs, strict=True):
                 results[index] = output
             self.segments_translated += len(batch)
             if on_progress:
                 on_progress(len(batch))
         return [result for result in results if result is not None]
+
+    def _language_control(self, source: str, target: str) -> Any:
+        from models.families import language_control
+
+        control = language_control(self.info.family, self.tokenizer, source, target)
+        if control.tokenizer_source_lang:
+            self.tokenizer.src_lang = control.tokenizer_source_lang
+        return control
 
     def _batches(self, lengths: list[int]) -> list[list[int]]:
         # Longest first, so the first batch shows at once whether memory suffices.
@@ -138,7 +179,8 @@ class BatchedTranslator:
             batches.append(current)
         return batches
 
-    def _run_batch(self, texts: list[str], max_output_tokens: int, beams: int, control: Any) -> list[Translation]:
+    def _run_batch(self, encoded: list[list[int]], max_output_tokens: int, beams: int, control: Any) -> list[Translation]:
+        # ``encoded``: the batch's token ids from ``encode`` (language control applied).
         raise NotImplementedError
 
 

@@ -7,9 +7,11 @@ model's own transformers tokenizer, so both backends read and write exactly the 
 and the model's generation config (minimum length, banned tokens) is honoured the same way.
 """
 
+import logging
 import os
 import re
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,8 @@ from models.backends.base import BatchedTranslator, ModelInfo, Translation
 from models.families import LanguageControl, detect_family
 from models.loading import LoadedModel, cached_snapshot, is_local_model, load_seq2seq, local_revision
 from pipeline.errors import ModelError
+
+log = logging.getLogger(__name__)
 
 # Batches by tokens: CTranslate2 removes padding itself, so the sentence count matters less.
 _BATCH_TOKENS = {"cpu": 4096, "cuda": 32768}
@@ -32,6 +36,16 @@ def converted_models_home() -> Path:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^\w.-]+", "--", text.strip("/")).strip("-") or "model"
+
+
+def _try_acquire(lock: Any) -> bool:
+    from filelock import Timeout
+
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        return False
+    return True
 
 
 def _converted_target_vocabulary(folder: Path) -> set[str]:
@@ -135,25 +149,51 @@ class CTranslate2Translator(BatchedTranslator):
         return converted_models_home() / _slug(name) / f"{_slug(revision)}-{self.compute_type}"
 
     def _convert(self, loaded: LoadedModel) -> Path:
-        folder = self._converted_folder(loaded.name, loaded.revision)
-        if (folder / "model.bin").is_file():
-            return folder
-        # Convert into a temporary folder and rename: a crash never leaves a half model behind.
-        partial = folder.with_name(folder.name + ".partial")
-        shutil.rmtree(partial, ignore_errors=True)
-        partial.parent.mkdir(parents=True, exist_ok=True)
-        quantization = "int8" if self.compute_type.startswith("int8") else self.compute_type
-        try:
-            _LoadedModelConverter(loaded).convert(str(partial), quantization=quantization, force=True)
-        except (RuntimeError, ValueError, OSError, NotImplementedError) as error:
-            shutil.rmtree(partial, ignore_errors=True)
-            raise ModelError(f"cannot convert '{loaded.name}' to CTranslate2: {str(error).splitlines()[0]}") from error
-        shutil.rmtree(folder, ignore_errors=True)
-        partial.rename(folder)
-        return folder
+        """Convert ``loaded`` into its folder once, even with several processes at it.
 
-    def _run_batch(self, texts: list[str], max_output_tokens: int, beams: int, control: LanguageControl) -> list[Translation]:
-        tokens = [self.tokenizer.convert_ids_to_tokens(ids) for ids in self.tokenizer(texts, add_special_tokens=True)["input_ids"]]
+        Two first runs (a batch job and a single translation, say) may convert the same model
+        at once: a file lock (filelock: it works on Windows too) lets one convert while the
+        other waits and then loads the finished folder. The conversion goes into a temporary
+        folder of a unique name beside the target and is renamed into place, so no reader ever
+        sees half a model and no crash leaves one behind under the real name (issue 10).
+        """
+        from filelock import FileLock
+
+        folder = self._converted_folder(loaded.name, loaded.revision)
+        lock = FileLock(str(folder.with_name(folder.name + ".lock")))
+        try:
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            if not _try_acquire(lock):
+                log.info("waiting for another process converting %s to CTranslate2", loaded.name)
+                lock.acquire()
+        except OSError as error:
+            raise ModelError(f"cannot convert '{loaded.name}' to CTranslate2: cannot write {folder.parent}: {error.strerror or error}") from error
+        try:
+            if (folder / "model.bin").is_file():
+                return folder  # converted by another process while this one waited
+            # Under the lock no one else converts this model: partial folders left by a crash
+            # (or by a warta that used a fixed ".partial" name) are safe to remove.
+            for leftover in folder.parent.glob(f".{folder.name}.*.partial"):
+                shutil.rmtree(leftover, ignore_errors=True)
+            shutil.rmtree(folder.with_name(folder.name + ".partial"), ignore_errors=True)
+            partial = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".partial", dir=folder.parent))
+            quantization = "int8" if self.compute_type.startswith("int8") else self.compute_type
+            try:
+                _LoadedModelConverter(loaded).convert(str(partial), quantization=quantization, force=True)
+                # A folder without model.bin is a broken copy from an older warta: replace it.
+                shutil.rmtree(folder, ignore_errors=True)
+                partial.rename(folder)
+            except (RuntimeError, ValueError, OSError, NotImplementedError) as error:
+                raise ModelError(f"cannot convert '{loaded.name}' to CTranslate2: {str(error).splitlines()[0]}") from error
+            finally:
+                shutil.rmtree(partial, ignore_errors=True)  # gone already when renamed
+            return folder
+        finally:
+            lock.release()
+
+    def _run_batch(self, encoded: list[list[int]], max_output_tokens: int, beams: int, control: LanguageControl) -> list[Translation]:
+        # CTranslate2 reads token strings: the ids from ``encode``, not the texts again.
+        tokens = [self.tokenizer.convert_ids_to_tokens(ids) for ids in encoded]
         prefix = [self.tokenizer.convert_ids_to_tokens(control.forced_bos_token_id)] if control.forced_bos_token_id is not None else None
         outputs = self.translator.translate_batch(
             tokens,

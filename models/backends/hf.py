@@ -5,6 +5,7 @@ anyway. Here sentences are sorted by length, packed into batches by a token budg
 padding is small and the device is full), translated, and put back in order.
 """
 
+import copy
 from typing import Any
 
 from models.backends.base import BatchedTranslator, ModelInfo, Translation
@@ -42,6 +43,7 @@ class TransformersTranslator(BatchedTranslator):
         self.device = device
         if device == "cuda":
             self.model = self.model.half().to(device)
+        _quiet_generation_config(self.model)
         family = detect_family(self.model.config, self.tokenizer)
         self.info = ModelInfo(loaded.name, loaded.revision, family, self.backend_name, device, loaded.weights)
         self.positions = getattr(self.model.config, "max_position_embeddings", 512) or 512
@@ -50,15 +52,20 @@ class TransformersTranslator(BatchedTranslator):
         self.segments_translated = 0
         self.calls = 0
 
-    def _run_batch(self, texts: list[str], max_new_tokens: int, beams: int, control: LanguageControl) -> list[Translation]:
+    def _run_batch(self, encoded: list[list[int]], max_new_tokens: int, beams: int, control: LanguageControl) -> list[Translation]:
         import torch
 
-        encoded = self.tokenizer(texts, return_tensors="pt", padding=True).to(self.device)
+        # The ids come from ``encode``: pad them here rather than tokenize the texts again.
+        padded, mask = pad_token_ids(encoded, self.tokenizer.pad_token_id, self.tokenizer.padding_side)
+        inputs = {
+            "input_ids": torch.tensor(padded, dtype=torch.long, device=self.device),
+            "attention_mask": torch.tensor(mask, dtype=torch.long, device=self.device),
+        }
         options: dict[str, Any] = {"num_beams": beams, "do_sample": False, "max_new_tokens": max_new_tokens}
         if control.forced_bos_token_id is not None:
             options["forced_bos_token_id"] = control.forced_bos_token_id
         with torch.inference_mode():
-            generated = self.model.generate(**encoded, **options)
+            generated = self.model.generate(**inputs, **options)
         # Position 0 is the decoder start token; NLLB and M2M100 then have the forced language
         # token, which some tokenizers (M2M100 saved without its language list) would not
         # drop as special when decoding.
@@ -76,3 +83,42 @@ class TransformersTranslator(BatchedTranslator):
         if len(generated) < max_new_tokens or generated[-1] == config.pad_token_id:
             return False
         return not any(token in eos_ids for token in generated[:-1])
+
+
+def pad_token_ids(encoded: list[list[int]], pad_id: int, side: str = "right") -> tuple[list[list[int]], list[list[int]]]:
+    """Pad token ids to one width, as ``tokenizer(texts, padding=True)`` would.
+
+    Args:
+        encoded: the token ids of each segment.
+        pad_id: the tokenizer's padding id.
+        side: ``right`` or ``left``, the tokenizer's ``padding_side``.
+
+    Returns:
+        The padded ids and the attention mask (1 for a real token, 0 for padding).
+    """
+    width = max((len(ids) for ids in encoded), default=0)
+    padded, mask = [], []
+    for ids in encoded:
+        fill = width - len(ids)
+        if side == "left":
+            padded.append([pad_id] * fill + ids)
+            mask.append([0] * fill + [1] * len(ids))
+        else:
+            padded.append(ids + [pad_id] * fill)
+            mask.append([1] * len(ids) + [0] * fill)
+    return padded, mask
+
+
+def _quiet_generation_config(model: Any) -> None:
+    """Drop the model's ``max_length`` (and ``min_length`` when ``min_new_tokens`` is set).
+
+    warta always passes ``max_new_tokens`` (the limit grows with the input), which wins over
+    ``max_length``; but when a model's generation config sets ``max_length``, as the real
+    opus-mt ones do (512), transformers warns "Both `max_new_tokens` and `max_length` seem to
+    have been set" on every batch (issue 9). Dropping the unused setting changes no output.
+    """
+    config = copy.deepcopy(model.generation_config)
+    config.max_length = None
+    if config.min_new_tokens is not None:
+        config.min_length = None
+    model.generation_config = config
