@@ -145,7 +145,7 @@ def _translate(args: argparse.Namespace) -> int:
 
 
 def _models(args: argparse.Namespace) -> int:
-    from models.loading import cached_revision, is_local_model, local_revision
+    from models.loading import known_revision
     from models.pool import ModelPool
 
     pool = ModelPool(dict(args.model), args.device, args.backend, args.offline, args.compute_type)
@@ -154,7 +154,7 @@ def _models(args: argparse.Namespace) -> int:
             translator = pool.get(pair)
             print(f"{pair}\t{name}\t{translator.info.revision}\tready")
         else:
-            revision = local_revision(Path(name)) if is_local_model(name) else cached_revision(name)
+            revision = known_revision(name)
             print(f"{pair}\t{name}\t{revision or 'not downloaded'}")
     return EXIT_OK
 

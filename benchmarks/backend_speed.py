@@ -36,7 +36,7 @@ import time
 from pathlib import Path
 
 from benchmarks.shapes import OPUS_MT_EN_ZH, OPUS_MT_ID_EN, build_shaped_marian
-from tests.model_factory import ENGLISH_CORPUS, sample_sentences
+from models.tiny import ENGLISH_CORPUS, sample_sentences
 
 _SHAPES = {"id-en": (OPUS_MT_ID_EN, "id", "en"), "en-zh": (OPUS_MT_EN_ZH, "en", "zh")}
 

@@ -23,7 +23,7 @@ from benchmarks.shapes import build_default_shapes
 from pipeline.batch import run_translate
 from pipeline.orchestrator import Warta
 from pipeline.settings import Settings
-from tests.model_factory import SAMPLE_ARTICLE
+from models.tiny import SAMPLE_ARTICLE
 
 
 def _run(inputs: Path, out: Path, settings: Settings) -> tuple[float, int]:

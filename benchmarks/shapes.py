@@ -13,7 +13,7 @@ published 72M parameters (77M for en-zh with 65001).
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.model_factory import CHINESE_CORPUS, ENGLISH_CORPUS, build_marian, sample_sentences
+from models.tiny import CHINESE_CORPUS, ENGLISH_CORPUS, build_marian, sample_sentences
 
 
 @dataclass(frozen=True)

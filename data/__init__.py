@@ -3,6 +3,7 @@
 Files are found with ``data_file()`` so that they work from a checkout and from an install.
 """
 
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -20,3 +21,9 @@ def read_word_list(relative: str) -> list[str]:
         if entry:
             entries.append(entry)
     return entries
+
+
+@cache
+def function_words(language: str) -> frozenset[str]:
+    """The function words of ``id`` or ``en`` (``wordlists/<language>_function_words.txt``), read once."""
+    return frozenset(read_word_list(f"wordlists/{language}_function_words.txt"))

@@ -1,6 +1,6 @@
 """Choosing the device a model runs on."""
 
-from pipeline.errors import UsageError
+from models.errors import UsageError
 
 DEVICE_CHOICES = ("auto", "cpu", "cuda")
 

@@ -12,7 +12,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline.errors import ModelError
+from models.errors import ModelError
 
 # warta's language codes are ISO 639-1: id, en, zh (Simplified Chinese).
 _NLLB_CODES = {"id": "ind_Latn", "en": "eng_Latn", "zh": "zho_Hans", "ms": "zsm_Latn"}

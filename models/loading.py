@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import ModelError, UsageError
+from models.errors import ModelError, UsageError
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +95,17 @@ def local_revision(folder: Path) -> str:
             stat = path.stat()
             digest.update(f"{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return f"local:{digest.hexdigest()[:12]}"
+
+
+def known_revision(name: str) -> str | None:
+    """The revision of ``name`` found without loading it: a folder's, or the hub cache's commit.
+
+    None for a hub id that is not cached yet. ``models list`` and the batch fingerprint both
+    ask this, so they always agree.
+    """
+    if is_local_model(name):
+        return local_revision(Path(name).expanduser())
+    return cached_revision(name)
 
 
 def cached_revision(repo_id: str) -> str | None:

@@ -5,7 +5,7 @@ import logging
 from models.backends import Translator, get_backend, resolve_backend
 from models.devices import resolve_device
 from models.loading import check_model_name
-from pipeline.errors import ModelError, UsageError
+from models.errors import ModelError, UsageError
 
 log = logging.getLogger(__name__)
 

@@ -1,24 +1,14 @@
-"""warta's pipeline: one module per stage, and the orchestrator that runs them in order.
+"""warta's pipeline: the stages in data-flow order, and the orchestrator that runs them.
 
-reading -> sentences -> language -> translation -> summary -> writers
+reading -> sentences -> language -> translation -> QA -> summary -> outputs; batch runs many.
 
 The Python API is ``pipeline.Warta`` with its options ``pipeline.Settings`` (see
-``pipeline.orchestrator``). They are imported on first access, so that importing any one
-stage stays light and free of import cycles with ``models``.
+``pipeline.orchestrator``). Importing them loads no model and no heavy library: torch and
+transformers are imported by the functions that need them.
 """
 
-__version__ = "0.1.0"
+from pipeline.orchestrator import Warta
+from pipeline.settings import Settings
+from pipeline.version import __version__
 
 __all__ = ["Settings", "Warta", "__version__"]
-
-
-def __getattr__(name: str) -> object:
-    if name == "Warta":
-        from pipeline.orchestrator import Warta
-
-        return Warta
-    if name == "Settings":
-        from pipeline.settings import Settings
-
-        return Settings
-    raise AttributeError(f"module 'pipeline' has no attribute '{name}'")

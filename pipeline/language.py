@@ -28,7 +28,7 @@ show which language it is in.
 import re
 from functools import cache
 
-from data import read_word_list
+from data import function_words, read_word_list
 from pipeline.article import Article
 from pipeline.errors import InputError
 
@@ -95,9 +95,6 @@ def detect_languages(text: str) -> dict[str, float]:
         return {}
 
 
-@cache
-def _function_words(language: str) -> frozenset[str]:
-    return frozenset(read_word_list(f"wordlists/{language}_function_words.txt"))
 
 
 @cache
@@ -125,7 +122,7 @@ def indonesian_words(text: str) -> list[str]:
     candidates = [word.lower() for index, word in enumerate(words) if word.islower() or index == 0]
     found = [
         word for word in candidates
-        if word in _function_words("id") or word in _indonesian_content_words() or _INDONESIAN_AFFIXES.fullmatch(word)
+        if word in function_words("id") or word in _indonesian_content_words() or _INDONESIAN_AFFIXES.fullmatch(word)
     ]
     found.extend(match.group(0) for match in _REDUPLICATION.finditer(text))
     return found
@@ -218,7 +215,7 @@ def _english_probability(text: str) -> float | None:
     words = [word.lower() for word in _WORD.findall(text)]
     if len(words) < _MIN_SENTENCE_WORDS or sum(len(word) for word in words) < _MIN_SENTENCE_LETTERS:
         return None
-    if sum(1 for word in words if word in _function_words("en")) < 2:
+    if sum(1 for word in words if word in function_words("en")) < 2:
         return None
     if indonesian_words(text) or _content_words_look_indonesian(text):
         return None
@@ -230,8 +227,8 @@ def _content_words_look_indonesian(text: str) -> bool:
     # Lower-case words that are no function word of either list: what the sentence itself says,
     # as opposed to the capitalised names and titles it quotes (see the module docstring).
     # langdetect catches Indonesian words the lists and affixes miss.
-    function_words = _function_words("en") | _function_words("id")
-    content = [word for word in _WORD.findall(text) if word.islower() and word not in function_words]
+    either = function_words("en") | function_words("id")
+    content = [word for word in _WORD.findall(text) if word.islower() and word not in either]
     if not content:
         return False
     found = detect_languages(" ".join(content))

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from models.backends import resolve_backend
 from models.pool import ModelPool
-from pipeline import __version__
+from pipeline.version import __version__
 from pipeline.article import Article
-from pipeline.glossary import check_glossary, load_glossary
+from pipeline.qa.glossary import check_glossary, load_glossary
 from pipeline.language import check_article_language
 from pipeline.qa import check_article
 from pipeline.reading import parse_article_bytes, parse_article_text, read_article
@@ -26,7 +26,7 @@ from pipeline.sentences import split_article
 from pipeline.settings import Settings
 from pipeline.summary import summarize_article
 from pipeline.translation import translate_articles
-from pipeline.writers import write_article
+from pipeline.outputs import write_article
 
 SEGMENTER = "warta-id-rules"
 

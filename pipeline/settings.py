@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from pipeline.errors import UsageError
+from pipeline.outputs import OUTPUT_FORMATS
 
 TARGET_LANGUAGES = ("en", "zh")
 
@@ -34,7 +35,7 @@ class Settings:
         force: redo articles that are already done (batch runs).
         window_sentences: sentences of several articles translated together in a batch run;
             larger windows fill and sort batches better, smaller ones write articles sooner.
-        formats: which outputs to write (``pipeline.writers.OUTPUT_FORMATS``), at least one;
+        formats: which outputs to write (``pipeline.outputs.OUTPUT_FORMATS``), at least one;
             report.json always.
         glossary: a TSV of terms (id, en, zh) to check every translation against, or None.
     """
@@ -54,8 +55,6 @@ class Settings:
     glossary: Path | None = None
 
     def __post_init__(self) -> None:
-        from pipeline.writers import OUTPUT_FORMATS
-
         self.targets = tuple(self.targets)
         self.formats = tuple(self.formats)
         unknown_formats = [name for name in self.formats if name not in OUTPUT_FORMATS]
@@ -91,9 +90,9 @@ class Settings:
         of the translated article (written later without translating again), so they are left
         out too. warta's version is in: a new splitter or QA check changes the output.
         """
-        from pipeline import __version__  # read at call time (tests change it)
+        from pipeline import version  # read at call time: tests change it
 
         how = ("force", "offline", "device", "window_sentences", "formats")
         shaping = {key: value for key, value in self.as_dict().items() if key not in how}
-        payload = json.dumps({"settings": shaping, "models": model_revisions, "warta": __version__}, sort_keys=True)
+        payload = json.dumps({"settings": shaping, "models": model_revisions, "warta": version.__version__}, sort_keys=True)
         return hashlib.sha256(payload.encode()).hexdigest()[:16]

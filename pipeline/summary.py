@@ -11,9 +11,8 @@ is consistent with the article in all three languages.
 import math
 import re
 from collections import Counter
-from functools import cache
 
-from data import read_word_list
+from data import function_words
 from pipeline.article import Article, SummarySentence
 
 _WORD = re.compile(r"[^\W_]+")
@@ -25,13 +24,8 @@ _LEAD_WEIGHT = 0.5
 _BODY_KINDS = ("paragraph", "list_item")
 
 
-@cache
-def _stop_words() -> frozenset[str]:
-    return frozenset(read_word_list("wordlists/id_function_words.txt"))
-
-
 def _bag(text: str) -> Counter[str]:
-    return Counter(word for word in (w.lower() for w in _WORD.findall(text)) if word not in _stop_words() and len(word) > 1)
+    return Counter(word for word in (w.lower() for w in _WORD.findall(text)) if word not in function_words("id") and len(word) > 1)
 
 
 def _cosine(a: Counter[str], b: Counter[str]) -> float:

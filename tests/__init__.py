@@ -1,1 +1,1 @@
-"""warta's tests; ``tests.model_factory`` is shared with the benchmarks."""
+"""warta's tests; they mirror the package (tests/reading/, tests/qa/, tests/outputs/, tests/batch/, tests/models/)."""

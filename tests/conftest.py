@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.model_factory import REPO, SAMPLE_ARTICLE, build_default_pair, build_m2m100, build_nllb, sample_sentences
+from models.tiny import REPO, SAMPLE_ARTICLE, build_default_pair, build_m2m100, build_nllb, sample_sentences
 
 DEFAULT_IDS = {"id-en": "Helsinki-NLP/opus-mt-id-en", "en-zh": "Helsinki-NLP/opus-mt-en-zh"}
 FAKE_COMMIT = {"id-en": "1" * 40, "en-zh": "2" * 40}

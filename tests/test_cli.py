@@ -12,7 +12,7 @@ import pytest
 from pipeline.reading import read_article
 from pipeline.sentences import split_article
 from tests.conftest import run_cli
-from tests.model_factory import REPO
+from models.tiny import REPO
 
 ENGLISH_ARTICLE = (
     "The Ministry of Health announced on Monday that a new vaccination programme will begin next month. "

@@ -7,9 +7,9 @@ import pytest
 from pipeline.article import Article, Block, Sentence
 from pipeline.errors import InputError, UsageError
 from pipeline.evaluation import evaluate
-from pipeline.glossary import check_glossary, load_glossary, missing_terms
+from pipeline.qa.glossary import check_glossary, load_glossary, missing_terms
 from tests.conftest import run_cli
-from tests.model_factory import REPO
+from models.tiny import REPO
 
 
 def _aligned(folder: Path, rows: list[tuple[str, str, str]]) -> Path:

@@ -13,7 +13,7 @@ import pytest
 from models.backends.base import Translation
 from pipeline.orchestrator import Warta
 from pipeline.settings import Settings
-from tests.test_documents import make_template_docx
+from tests.reading.test_documents import make_template_docx
 
 RELEASES = {
     "acara.txt": """\

@@ -17,7 +17,7 @@ from pipeline.language import (
 )
 from pipeline.reading import parse_article_text, read_article
 from pipeline.sentences import split_article
-from tests.model_factory import SAMPLE_ARTICLE
+from models.tiny import SAMPLE_ARTICLE
 
 # Indonesian paragraphs around each case, so that the document itself is clearly Indonesian.
 BEFORE = (

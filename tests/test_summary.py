@@ -6,7 +6,7 @@ from pipeline.article import Article
 from pipeline.reading import parse_article_text, read_article
 from pipeline.sentences import split_article
 from pipeline.summary import summarize_article
-from tests.model_factory import SAMPLE_ARTICLE
+from models.tiny import SAMPLE_ARTICLE
 
 # A release in the usual shape: the first paragraph states the news, the next ones elaborate,
 # and the last is off-topic (weather), sharing no content word with the rest.

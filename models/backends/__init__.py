@@ -10,7 +10,7 @@ from importlib import import_module
 from importlib.util import find_spec
 
 from models.backends.base import ModelInfo, Translation, Translator
-from pipeline.errors import UsageError
+from models.errors import UsageError
 
 # name -> (module, class, the optional package it needs or None)
 _BACKENDS: dict[str, tuple[str, str, str | None]] = {

@@ -18,7 +18,7 @@ from typing import Any
 from models.backends.base import BatchedTranslator, ModelInfo, Translation
 from models.families import LanguageControl, detect_family
 from models.loading import LoadedModel, cached_snapshot, is_local_model, load_seq2seq, local_revision
-from pipeline.errors import ModelError
+from models.errors import ModelError
 
 log = logging.getLogger(__name__)
 

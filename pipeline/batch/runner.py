@@ -1,0 +1,445 @@
+"""Running ``translate`` over files and folders: the overnight batch job.
+
+* Each input file (by resolved path, once per run however often it is named) becomes
+  ``OUT/<name>/``. The name is the file's path relative to the folder given, without the
+  suffix (a file named directly: its stem), so ``2025/05/rilis.txt`` and ``2025/06/rilis.txt``
+  never collide. The state remembers which input owns which folder and never gives that folder
+  to another input: a newcomer whose name is taken gets its path with the suffix
+  (``rilis.txt``), then that name with a hash of its resolved path (``rilis-1a2b3c4d``). A
+  folder whose input no longer exists is handed to the next input that wants it. Bytes of a
+  file name that are not valid UTF-8 become ``%XX`` in the folder name.
+* Models load once; sentences of several articles are translated together (a *window* of
+  about ``Settings.window_sentences`` sentences), so batches are full and sorted by length
+  across articles, and each window's articles are written as soon as it is translated.
+* The state (``pipeline.batch.state``, SQLite, one transaction per article) makes the run
+  resumable: an article whose input and fingerprint (settings that shape the output, model
+  revisions, warta's version) are unchanged is skipped; ``--force`` redoes all. Asking for
+  other ``--formats`` writes them from the stored article without translating again.
+  ``OUT/manifest.json`` and ``OUT/index.html`` are written from the state at the end.
+* Any error while one article is read, prepared, translated or written fails that article
+  alone, with its reason; its earlier outputs are removed. A fault of the installation
+  (``ImportError``) or the machine (``MemoryError``) stops the run.
+* Ctrl-C stops after the current window; SIGTERM abandons the window at the next batch. Both
+  write the state, manifest and index and say how to resume; a second signal stops at once.
+* Every output folder holds a marker (``.warta-output``); no walk enters one, so ``-o`` inside
+  (or equal to) an input folder never makes a run read its own outputs.
+"""
+
+import logging
+import os
+import signal
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import TextIO
+
+from models.loading import known_revision
+from pipeline.article import Article
+from pipeline.batch.lock import OutputLock
+from pipeline.batch.manifest import is_output_folder, mark_output_folder, write_manifest
+from pipeline.batch.progress import Progress
+from pipeline.batch.state import ArticleRow, BatchState, printable
+from pipeline.batch.stored import dump_article, load_article
+from pipeline.batch.walking import ArticleJob, assign_names, find_articles
+from pipeline.errors import InputError, WartaError
+from pipeline.files import TEMPORARY_NAME, sha256_of_file
+from pipeline.orchestrator import Warta
+from pipeline.outputs import ARTICLE_OUTPUTS, output_files, write_article
+from pipeline.outputs.index_page import write_index
+from pipeline.outputs.rows import flag_counts
+
+log = logging.getLogger(__name__)
+
+# Larger files are not hashed (the reader refuses them with its own message).
+_MAX_HASHED_BYTES = 64 * 1024 * 1024
+# Keys of report.json that describe the article; the rest is the run's (version, models, settings).
+_REPORT_ARTICLE_KEYS = ("input", "language", "counts", "timings", "flags", "warnings")
+
+
+@dataclass
+class BatchResult:
+    """What a run did.
+
+    Attributes:
+        done, skipped: output names translated by this run / already done and unchanged
+            (including those whose other formats were written from the stored article).
+        failed: (input path, printable, reason) of the articles that failed.
+        sentences: sentences translated by this run.
+        seconds: wall-clock time of the run.
+        interrupted: the run was stopped by a signal before it finished.
+        stop_signal: the signal that stopped it (``signal.SIGINT`` or ``signal.SIGTERM``), or None.
+    """
+
+    done: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    sentences: int = 0
+    seconds: float = 0.0
+    interrupted: bool = False
+    stop_signal: int | None = None
+
+    @property
+    def exit_status(self) -> int:
+        """128 + the stopping signal (130 for Ctrl-C, 143 for SIGTERM), 1 with failures, else 0."""
+        if self.interrupted:
+            return 128 + (self.stop_signal or signal.SIGINT)
+        return 1 if self.failed else 0
+
+
+def model_revisions(warta: Warta) -> dict[str, str]:
+    """The revision of every model the run uses, and the runtime, for the output fingerprint.
+
+    A local folder and a cached hub model are fingerprinted without loading. A hub model not
+    downloaded yet is loaded (downloaded) first: fingerprinting it as "not downloaded" would
+    make the next run, which finds it cached, redo every article. The runtime (backend, device,
+    compute type) is included because it changes the output too.
+
+    Raises:
+        ModelError: a model that is not cached cannot be loaded.
+    """
+    from models.devices import resolve_device
+
+    revisions = {"runtime": f"{warta.pool.backend}:{resolve_device(warta.settings.device)}:{warta.settings.compute_type}"}
+    if warta.glossary is not None:
+        revisions["glossary"] = warta.glossary.sha256  # a changed glossary changes the flags
+    for pair in _pairs_used(warta):
+        name = warta.pool.models[pair]
+        revision = known_revision(name)
+        if revision is None:
+            translator = warta.pool.get(pair)
+            # Read back from the cache as the next run will; the loaded revision when there is none.
+            revision = known_revision(name) or translator.info.revision
+        revisions[pair] = f"{name}@{revision}"
+    return revisions
+
+
+def _pairs_used(warta: Warta) -> list[str]:
+    targets, pool = warta.settings.targets, warta.pool
+    direct = pool.has("id-zh")
+    pairs = []
+    if "en" in targets or ("zh" in targets and not direct):
+        pairs.append("id-en")
+    if "zh" in targets:
+        pairs.extend(["id-zh", "en-zh"] if direct else ["en-zh"])  # en-zh: English sentences
+    return [pair for pair in pairs if pool.has(pair)]
+
+
+class _WindowAbandoned(Exception):
+    """Raised from the progress callback to abandon a window after SIGTERM."""
+
+
+class _StopRequest:
+    """Turns the first Ctrl-C or SIGTERM into a request to stop; a second one stops at once."""
+
+    def __init__(self, progress: Progress):
+        self.requested = False
+        self.signal: int | None = None
+        self.progress = progress
+        self.previous: dict[int, object] = {}
+
+    def __enter__(self) -> "_StopRequest":
+        for number in (signal.SIGINT, signal.SIGTERM):
+            try:
+                self.previous[number] = signal.signal(number, self._handle)
+            except ValueError:  # not the main thread: leave signals alone
+                pass
+        return self
+
+    @property
+    def abandon(self) -> bool:
+        """SIGTERM (systemd, docker stop) gives seconds, not minutes: do not finish the window."""
+        return self.signal == signal.SIGTERM
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested, self.signal = True, signum
+        if signum == signal.SIGTERM:
+            self.progress.message("warta: terminated: abandoning the current batch; state saved, the next run resumes")
+        else:
+            self.progress.message("warta: stopping after the current batch (Ctrl-C again to stop at once)")
+
+    def __exit__(self, *exc_info: object) -> None:
+        for number, previous in self.previous.items():
+            signal.signal(number, previous)  # type: ignore[arg-type]
+
+
+def run_translate(inputs: list[Path], out: Path, warta: Warta, quiet: bool = False, stream: TextIO | None = None) -> BatchResult:
+    """Translate every article among ``inputs`` into ``out``, resumably.
+
+    Args:
+        inputs: files and folders.
+        out: the output folder.
+        warta: the translator, with the run's settings.
+        quiet: no progress output (failures and the final table are still printed).
+        stream: where progress goes (default: standard error).
+
+    Returns:
+        What the run did.
+
+    Raises:
+        UsageError: an input does not exist.
+        InputError: the output folder is busy (another run holds it) or its state is broken.
+        ModelError: a model cannot be loaded.
+        WartaError: warta's installation is incomplete (a module is missing).
+    """
+    started = time.monotonic()
+    found, unreadable = find_articles(inputs, exclude=out)
+    result = BatchResult()
+    out.mkdir(parents=True, exist_ok=True)
+    with OutputLock(out):
+        mark_output_folder(out)
+        _remove_stale_temporary_files(out)
+        state = BatchState(out)
+        progress: Progress | None = None
+        try:
+            jobs = assign_names(found, state, out)
+            progress = Progress(len(jobs), quiet, stream)
+            for path, reason in unreadable:
+                result.failed.append((path, reason))
+                progress.message(f"warta: {path}: {reason}")
+            fingerprint = warta.settings.output_fingerprint(model_revisions(warta))
+            with _StopRequest(progress) as stop:
+                _Run(out, warta, state, fingerprint, progress, result, stop).run(jobs)
+            result.stop_signal = stop.signal if result.interrupted else None
+        finally:
+            if progress is not None:
+                progress.close()
+            try:
+                records = list(state.records())
+                write_manifest(out, records)
+                write_index(out, dict(records))
+            finally:
+                state.close()
+                result.seconds = time.monotonic() - started
+    return result
+
+
+def _remove_stale_temporary_files(out: Path) -> None:
+    # A run killed in the middle of write_atomic leaves its hidden temporary file; the files
+    # themselves are whole (old or new). Only write_atomic's own names are removed: with -o
+    # inside an input folder, a user's ".notes.tmp" must survive. We hold the folder's lock.
+    for folder, subfolders, files in os.walk(out):
+        subfolders[:] = [sub for sub in subfolders if not sub.startswith(".")]
+        for name in files:
+            if TEMPORARY_NAME.match(name):
+                (Path(folder) / name).unlink(missing_ok=True)
+
+
+def _fatal(error: BaseException) -> BaseException | None:
+    """The error to stop the run with, when ``error`` is not a bad input but a fault of the installation or machine."""
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, ImportError):
+            missing = f"the module '{cause.name}' is missing" if cause.name else str(cause)
+            return WartaError(f"warta's installation is incomplete: {missing} ({cause}); "
+                              f"reinstall it (pip install -e . or pip install warta) and run again")
+        if isinstance(cause, MemoryError):
+            return cause
+        cause = cause.__cause__ or cause.__context__
+    return None
+
+
+def _reason(error: Exception) -> str:
+    return printable(str(error) if isinstance(error, WartaError) else f"{type(error).__name__}: {error}")
+
+
+class _Run:
+    """One run's loop over its jobs: skip, read, translate in windows, write, record."""
+
+    def __init__(self, out: Path, warta: Warta, state: BatchState, fingerprint: str, progress: Progress,
+                 result: BatchResult, stop: _StopRequest):
+        self.out, self.warta, self.state, self.fingerprint = out, warta, state, fingerprint
+        self.progress, self.result, self.stop = progress, result, stop
+        self.settings = warta.settings
+        self.wanted = output_files(self.settings.formats, self.settings.targets)
+
+    def run(self, jobs: list[ArticleJob]) -> None:
+        window: list[tuple[ArticleJob, Article]] = []
+        sentences = 0
+        for index, job in enumerate(jobs):
+            if self.stop.requested:
+                self.result.interrupted = True
+                break
+            article = self._prepare(job)
+            if article is not None:
+                window.append((job, article))
+                sentences += len(article.sentences())
+            if window and (sentences >= self.settings.window_sentences or index == len(jobs) - 1):
+                self._translate_window(window)
+                window, sentences = [], 0
+        # A window left over after an interruption was read but not translated: nothing was
+        # written for its articles, and the next run does them.
+
+    def _prepare(self, job: ArticleJob) -> Article | None:
+        # Hash first: an unchanged article is skipped without being parsed or language-checked.
+        sha256 = sha256_of_file(job.path, _MAX_HASHED_BYTES)
+        row = self.state.by_name(job.name)
+        # assign_names gave this job the row's folder: the row is its own, or its input is gone
+        # (the archive moved) and the same content is still current.
+        if (row is not None and not self.settings.force
+                and row.is_current(sha256, self.fingerprint) and (self.out / job.name / "report.json").is_file()):
+            missing = sorted(self.wanted - set(row.outputs))
+            if not missing or self._write_views(job, row, missing):
+                if row.input_key != job.key:
+                    self.state.set_input(job.name, job.key, printable(str(job.path)))
+                self.state.mark_skipped(job.name)
+                self.result.skipped.append(job.name)
+                self.progress.article_finished(job.name, "skipped", reason="unchanged")
+                return None
+        try:
+            article = self.warta.read_file(job.path, name=job.name)
+            if printable(str(job.path)) != str(job.path):
+                # A name that is not valid UTF-8: reports and pages show it escaped, as the
+                # manifest does (the exact bytes are in the state and the manifest).
+                article.source = Path(printable(str(job.path)))
+            return article
+        except Exception as error:  # noqa: BLE001 - any fault of one file fails that file alone
+            fatal = _fatal(error)
+            if fatal is not None:
+                raise fatal from error
+            reason = _reason(error).removeprefix(f"{printable(str(job.path))}: ")
+            self._fail(job, reason, sha256)
+            return None
+
+    def _write_views(self, job: ArticleJob, row: ArticleRow, missing: list[str]) -> bool:
+        """Write the outputs ``missing`` from the stored article; False when that cannot be done."""
+
+        stored = self.state.stored_article(job.name)
+        if stored is None:
+            return False
+        folder = self.out / job.name
+        try:
+            import json
+
+            article = load_article(stored)
+            report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+            run_info = {key: value for key, value in report.items() if key not in _REPORT_ARTICLE_KEYS}
+            formats = tuple(name for name in self.settings.formats
+                            if output_files((name,), self.settings.targets) & set(missing))
+            written = write_article(article, folder, run_info, self.settings.targets, formats, remove_stale=False)
+        except Exception as error:  # noqa: BLE001 - then translate it again, which also writes them
+            fatal = _fatal(error)
+            if fatal is not None:
+                raise fatal from error
+            log.warning("%s: cannot write %s from the stored translation (%s); translating again",
+                        job.name, ", ".join(missing), _reason(error))
+            return False
+        self.state.set_outputs(job.name, sorted(set(row.outputs) | {path.name for path in written}))
+        self.progress.message(f"warta: {job.name}: wrote {', '.join(missing)} from the stored translation")
+        return True
+
+    def _translate_window(self, window: list[tuple[ArticleJob, Article]]) -> None:
+        self.progress.window_started(len(window), sum(len(article.sentences()) for _, article in window))
+        try:
+            self.warta.translate_prepared([article for _, article in window], on_progress=self._on_progress)
+        except _WindowAbandoned:
+            self.result.interrupted = True
+            return
+        except Exception as error:  # noqa: BLE001 - isolate the article that broke the window
+            fatal = _fatal(error)
+            if fatal is not None:
+                raise fatal from error
+            if isinstance(error, WartaError) and not isinstance(error, InputError):
+                raise  # a model that cannot be loaded, bad settings: every article would fail
+            if len(window) == 1:
+                job, _ = window[0]
+                self._fail(job, f"translation failed: {_reason(error)}", window[0][1].sha256, read=True)
+                return
+            # Translate them one at a time to find which one failed; the others go through.
+            for job, article in window:
+                self._translate_window_alone(job, article)
+            return
+        for job, article in window:
+            self._write(job, article)
+
+    def _translate_window_alone(self, job: ArticleJob, article: Article) -> None:
+        try:
+            self.warta.translate_prepared([article])
+        except Exception as error:  # noqa: BLE001
+            fatal = _fatal(error)
+            if fatal is not None:
+                raise fatal from error
+            self._fail(job, f"translation failed: {_reason(error)}", article.sha256, read=True)
+            return
+        self._write(job, article)
+
+    def _on_progress(self, sentences: float) -> None:
+        self.progress.sentences_translated(sentences)
+        if self.stop.abandon:
+            raise _WindowAbandoned
+
+    def _write(self, job: ArticleJob, article: Article) -> None:
+        folder = self.out / job.name
+        earlier = self._earlier_outputs(folder)
+        try:
+            mark_output_folder(folder)  # first: a half-written folder is never read as input
+            written = self.warta.write(article, folder)
+        except Exception as error:  # noqa: BLE001 - python-docx, openpyxl, the disk: this article alone
+            fatal = _fatal(error)
+            if fatal is not None:
+                raise fatal from error
+            detail = error.strerror if isinstance(error, OSError) and error.strerror else _reason(error)
+            self._fail(job, f"cannot write the outputs ({printable(str(detail))})", article.sha256, read=True,
+                       had_outputs=bool(earlier))
+            return
+        names = [path.name for path in written]
+        removed = sorted(set(earlier) - set(names))
+        if removed:
+            self.progress.message(f"warta: {job.name}: translated again; removed outputs of the earlier translation "
+                                  f"not asked for this time: {', '.join(removed)}")
+        sentences = len(article.sentences())
+        self.state.record(
+            job.name, job.key, printable(str(job.path)), article.sha256, self.fingerprint, "done",
+            title=printable(article.title) if article.title else None, sentences=sentences, flags=flag_counts(article),
+            timings={stage: round(seconds, 4) for stage, seconds in article.timings.items()},
+            outputs=names, article=dump_article(article),
+        )
+        self.result.done.append(job.name)
+        self.result.sentences += sentences
+        self.progress.article_finished(job.name, "done", sentences, read=True)
+
+    def _earlier_outputs(self, folder: Path) -> list[str]:
+        if not is_output_folder(folder):
+            return []
+        return [name for name in ARTICLE_OUTPUTS if (folder / name).is_file()]
+
+    def _fail(self, job: ArticleJob, reason: str, sha256: str | None, read: bool = False, had_outputs: bool = True) -> None:
+        # Outputs of an earlier translation would pass for the translation of the input as it
+        # is now: remove them (only warta's own files, only from a folder warta marked), and
+        # those a failed write left half done.
+        folder = self.out / job.name
+        removed = []
+        for name in self._earlier_outputs(folder):
+            try:
+                (folder / name).unlink()
+                removed.append(name)
+            except OSError as error:
+                log.warning("%s: cannot remove %s (%s)", job.name, name, error)
+        if removed and had_outputs:
+            reason = f"{reason}; the earlier outputs were removed"
+        display = printable(str(job.path))
+        self.state.record(job.name, job.key, display, sha256, self.fingerprint, "failed", reason=reason, outputs=[])
+        self.result.failed.append((display, reason))
+        self.progress.article_finished(job.name, "failed", reason=reason, read=read)
+
+
+def format_summary(result: BatchResult, out: Path) -> str:
+    """The table printed at the end of a run: counts, rates, and how to resume.
+
+    Failures are not in it: the command line prints each on standard error, one line naming
+    the file and the problem.
+    """
+    minutes = max(result.seconds, 1e-9) / 60
+    lines = [
+        f"{'done':<8}{len(result.done):>6}",
+        f"{'skipped':<8}{len(result.skipped):>6}",
+        f"{'failed':<8}{len(result.failed):>6}",
+        f"{len(result.done) / minutes:.1f} articles/min, {result.sentences / minutes:.0f} sentences/min "
+        f"({result.sentences} sentences in {result.seconds:.1f} s)",
+    ]
+    if result.interrupted:
+        lines.append("interrupted: run the same command again to resume where it stopped")
+    lines.append(f"index: {printable(str(out / 'index.html'))}")
+    return "\n".join(lines)

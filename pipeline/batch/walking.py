@@ -1,0 +1,174 @@
+"""Finding the articles among the inputs and giving each its output folder for good.
+
+* Each input file (by resolved path, once per run however often it is named) becomes
+  ``OUT/<name>/``: the file's path relative to the folder given, without the suffix (a file
+  named directly: its stem), so ``2025/05/rilis.txt`` and ``2025/06/rilis.txt`` never collide.
+* The state remembers which input owns which folder and never gives that folder to another
+  input: a newcomer whose name is taken gets its path with the suffix (``rilis.txt``), then
+  that name with a hash of its resolved path (``rilis-1a2b3c4d``). Bytes of a file name that
+  are not valid UTF-8 become ``%XX`` in the folder name.
+* No walk enters a folder that holds warta's output marker.
+"""
+
+import hashlib
+import logging
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from pipeline.batch.manifest import is_output_folder
+from pipeline.batch.state import BatchState, path_key, printable
+from pipeline.errors import InputError, UsageError
+from pipeline.reading import ARTICLE_SUFFIXES
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ArticleJob:
+    """One input file and the name of its output folder (relative to OUT).
+
+    Attributes:
+        path: the file as found (given, or under a folder given).
+        name: its output folder's name.
+        key: its resolved path as bytes (``state.path_key``): the input's identity.
+        fallback: the name to try when ``name`` belongs to another input (the path with suffix).
+    """
+
+    path: Path
+    name: str
+    key: bytes = b""
+    fallback: str = ""
+
+
+def safe_name(text: str) -> str:
+    """An output folder name for a relative path: bytes that are not UTF-8 and control characters as ``%XX``."""
+    out = []
+    for character in text:
+        code = ord(character)
+        if 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's stand-in for an undecodable byte
+            out.append(f"%{code - 0xDC00:02X}")
+        elif code < 0x20 or code == 0x7F or 0xD800 <= code <= 0xDFFF:
+            out.append(f"%{code:02X}" if code < 0x100 else f"%u{code:04X}")
+        else:
+            out.append(character)
+    return "".join(out)
+
+
+def find_articles(inputs: list[Path], exclude: Path | None = None) -> tuple[list[ArticleJob], list[tuple[str, str]]]:
+    """The article files among ``inputs``: files as given, folders walked recursively.
+
+    Hidden files and folders (starting with ``.``), files of types warta does not read, warta
+    output folders (they hold ``.warta-output``) and ``exclude`` (this run's output folder) are
+    left out; when ``exclude`` is itself an input folder, its files are read but not its
+    output folders or ``index.html``. Files named directly are kept whatever their type, so the
+    user hears why one cannot be read. A file named twice (or named and found in a folder) is
+    one job. Names are unique within the run; ``assign_names`` settles them against the state.
+
+    Returns:
+        The jobs, and (path, reason) for every folder that could not be read.
+
+    Raises:
+        UsageError: an input does not exist.
+    """
+    found: list[ArticleJob] = []
+    unreadable: list[tuple[str, str]] = []
+    excluded = exclude.resolve() if exclude else None
+    for given in inputs:
+        if given.is_dir():
+            root = given.resolve()
+            if is_output_folder(given) and root != excluded:
+                log.warning("%s: a warta output folder; not read as input", printable(str(given)))
+                continue
+
+            def report(error: OSError, given: Path = given) -> None:
+                unreadable.append((printable(str(error.filename or given)), f"cannot read the folder ({error.strerror or error})"))
+
+            for folder, subfolders, files in os.walk(given, onerror=report):
+                here = Path(folder)
+                subfolders[:] = sorted(
+                    sub for sub in subfolders
+                    if not sub.startswith(".") and not is_output_folder(here / sub)
+                    and (excluded is None or (here / sub).resolve() != excluded)
+                )
+                for file_name in sorted(files):
+                    path = here / file_name
+                    if file_name.startswith(".") or path.suffix.lower() not in ARTICLE_SUFFIXES:
+                        continue
+                    if root == excluded and here == given and file_name == "index.html":
+                        continue  # this run's own index page
+                    relative = path.relative_to(given)
+                    found.append(ArticleJob(path, safe_name(relative.with_suffix("").as_posix()), b"",
+                                            safe_name(relative.as_posix())))
+        elif given.exists() or given.is_symlink():
+            found.append(ArticleJob(given, safe_name(given.stem), b"", safe_name(given.name)))
+        else:
+            raise UsageError(f"{printable(str(given))}: no such file or folder")
+    jobs: list[ArticleJob] = []
+    keys: set[bytes] = set()
+    taken: set[str] = set()
+    for job in found:
+        key = path_key(job.path)
+        if key in keys:  # the same file named again: translated once
+            continue
+        keys.add(key)
+        name = _first_free([job.name, job.fallback, _hashed_name(job.name, key)], taken)
+        taken.add(name.casefold())
+        jobs.append(ArticleJob(job.path, name, key, job.fallback if name == job.name else ""))
+    return jobs, unreadable
+
+
+def _hashed_name(name: str, key: bytes) -> str:
+    return f"{name}-{hashlib.sha256(key).hexdigest()[:8]}"
+
+
+def _first_free(candidates: list[str], taken: set[str]) -> str:
+    for candidate in candidates:
+        if candidate and candidate.casefold() not in taken:
+            return candidate
+    base, counter = candidates[-1], 2
+    while f"{base}-{counter}".casefold() in taken:
+        counter += 1
+    return f"{base}-{counter}"
+
+
+def assign_names(jobs: list[ArticleJob], state: BatchState, out: Path) -> list[ArticleJob]:
+    """Give every job its output folder for good: the state's for a known input, else a free one.
+
+    A name is free when no other input in the state owns it (or its owner no longer exists), no
+    other job of this run has it, and ``OUT/<name>`` is not a folder warta did not write (with
+    ``-o`` equal to the input folder, an input folder may sit there).
+    """
+    owned: dict[str, bytes] = {}
+    rows = {job.key: state.by_input(job.key) for job in jobs}
+    for job in jobs:
+        row = rows[job.key]
+        if row is not None:
+            owned[row.name.casefold()] = job.key
+    assigned = []
+    for job in jobs:
+        row = rows[job.key]
+        if row is not None:
+            assigned.append(replace(job, name=row.name))
+            continue
+        for candidate in (job.name, job.fallback, _hashed_name(job.name, job.key), *(
+                f"{_hashed_name(job.name, job.key)}-{n}" for n in range(2, 100))):
+            if candidate and _is_free(candidate, job.key, owned, state, out):
+                owned[candidate.casefold()] = job.key
+                assigned.append(replace(job, name=candidate))
+                break
+        else:
+            raise InputError(f"{printable(str(job.path))}: no free output folder name")
+    return assigned
+
+
+def _is_free(name: str, key: bytes, owned: dict[str, bytes], state: BatchState, out: Path) -> bool:
+    if owned.get(name.casefold(), key) != key:
+        return False
+    holder = state.by_name(name)
+    if holder is not None and holder.input_key not in (None, key) and os.path.exists(os.fsdecode(holder.input_key)):
+        return False
+    folder = out / name
+    return holder is not None or not folder.exists() or is_output_folder(folder)
+
+

@@ -1,0 +1,139 @@
+"""Outputs: the files an article's folder holds (DESIGN.md's contract), from one registry.
+
+``OUTPUT_FORMATS`` maps each ``--formats`` name to the files it writes and the function that
+renders them; ``write_article`` writes the chosen ones atomically and ``report.json`` last. The
+batch asks ``output_files`` which names a format writes, so file names live here only.
+"""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.article import Article
+from pipeline.files import write_atomic
+from pipeline.outputs.report import build_report, render_summary
+from pipeline.outputs.rows import render_jsonl, render_tsv
+from pipeline.outputs.text import render_translation
+
+#: Written with every article, last: its presence says the other files are complete.
+REPORT_NAME = "report.json"
+
+Renderer = Callable[[Article, dict[str, object], tuple[str, ...]], dict[str, str | bytes]]
+
+
+@dataclass(frozen=True)
+class OutputFormat:
+    """One ``--formats`` choice.
+
+    Attributes:
+        name: the name on the command line.
+        files: the file names it writes; ``{language}`` stands for each target language.
+        render: article, run info, targets -> file name -> content.
+    """
+
+    name: str
+    files: tuple[str, ...]
+    render: Renderer
+
+    def file_names(self, targets: tuple[str, ...]) -> list[str]:
+        """The files this format writes for ``targets``."""
+        names: list[str] = []
+        for pattern in self.files:
+            for name in (pattern.format(language=language) for language in targets):
+                if name not in names:
+                    names.append(name)
+        return names
+
+
+def _docx(article: Article, run_info: dict[str, object], targets: tuple[str, ...]) -> dict[str, str | bytes]:
+    from pipeline.outputs.docx import render_docx  # python-docx is heavy; imported when chosen
+
+    return {f"{language}.docx": render_docx(article, language) for language in targets}
+
+
+def _xlsx(article: Article, run_info: dict[str, object], targets: tuple[str, ...]) -> dict[str, str | bytes]:
+    from pipeline.outputs.xlsx import render_xlsx
+
+    return {"aligned.xlsx": render_xlsx(article)}
+
+
+def _tmx(article: Article, run_info: dict[str, object], targets: tuple[str, ...]) -> dict[str, str | bytes]:
+    from pipeline.outputs.tmx import render_tmx
+
+    return {"article.tmx": render_tmx(article, targets)}
+
+
+def _review_page(article: Article, run_info: dict[str, object], targets: tuple[str, ...]) -> dict[str, str | bytes]:
+    from pipeline.outputs.review_page import render_review_page
+
+    return {"review.html": render_review_page(article, run_info, targets)}
+
+
+_FORMATS = (
+    OutputFormat("txt", ("{language}.txt",),
+                 lambda article, run_info, targets: {f"{language}.txt": render_translation(article, language) for language in targets}),
+    OutputFormat("docx", ("{language}.docx",), _docx),
+    OutputFormat("tsv", ("aligned.tsv",), lambda article, run_info, targets: {"aligned.tsv": render_tsv(article)}),
+    OutputFormat("jsonl", ("aligned.jsonl",), lambda article, run_info, targets: {"aligned.jsonl": render_jsonl(article)}),
+    OutputFormat("xlsx", ("aligned.xlsx",), _xlsx),
+    OutputFormat("tmx", ("article.tmx",), _tmx),
+    OutputFormat("summary", ("summary.json",), lambda article, run_info, targets: {"summary.json": render_summary(article)}),
+    OutputFormat("html", ("review.html",), _review_page),
+)
+
+#: Output formats a run can choose (``--formats``), in the order they are written; ``report.json``
+#: is always written.
+OUTPUT_FORMATS: dict[str, OutputFormat] = {output.name: output for output in _FORMATS}
+
+#: Every file warta may write in an article's folder; only these are ever removed from it.
+ARTICLE_OUTPUTS: tuple[str, ...] = (
+    *(name for output in _FORMATS for name in output.file_names(("en", "zh"))),
+    REPORT_NAME,
+)
+
+
+def output_files(formats: tuple[str, ...], targets: tuple[str, ...]) -> set[str]:
+    """The files that ``formats`` write for ``targets`` (``report.json`` not included)."""
+    return {name for format_name in formats for name in OUTPUT_FORMATS[format_name].file_names(targets)}
+
+
+def write_article(
+    article: Article, folder: Path, run_info: dict[str, object], targets: tuple[str, ...],
+    formats: tuple[str, ...] = tuple(OUTPUT_FORMATS), remove_stale: bool = True,
+) -> list[Path]:
+    """Write the output files of ``article`` into ``folder``.
+
+    Args:
+        article: the translated article.
+        folder: its output folder (created if needed).
+        run_info: version, models and settings shared by the run, for the report and page.
+        targets: the languages produced.
+        formats: which of ``OUTPUT_FORMATS`` to write; ``report.json`` is always written.
+        remove_stale: remove the outputs of formats not in ``formats``; False when adding
+            formats to a folder whose other outputs are still current (the batch's views).
+
+    Returns:
+        The paths written, ``report.json`` last.
+
+    Raises:
+        OSError: the folder cannot be written.
+    """
+    # report.json is written last and removed first: while it is missing, the folder is not
+    # a finished article (the batch state checks for it), whatever else is there.
+    (folder / REPORT_NAME).unlink(missing_ok=True)
+    written = []
+    for output in _FORMATS:
+        if output.name not in formats:
+            continue
+        for name, content in output.render(article, run_info, targets).items():
+            write_atomic(folder / name, content)
+            written.append(folder / name)
+    if remove_stale:
+        # Outputs of formats or languages not chosen this time would be stale next to the new report.
+        for stale in set(ARTICLE_OUTPUTS) - {REPORT_NAME} - {path.name for path in written}:
+            (folder / stale).unlink(missing_ok=True)
+    report = build_report(article, run_info)
+    write_atomic(folder / REPORT_NAME, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    written.append(folder / REPORT_NAME)
+    return written

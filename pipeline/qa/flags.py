@@ -1,0 +1,34 @@
+"""Every flag a row can carry, and what it means: the one list that outputs and pages read.
+
+Stages raise flags with ``Sentence.add_flag(name)``; the review page titles them from here, and
+``tests/qa/test_flags.py`` checks that the README's table lists exactly these. A new flag is
+added here first.
+"""
+
+#: Flags the QA checks compute (``pipeline.qa.checks``); rerunning QA clears and recomputes
+#: exactly these, leaving the flags that translation raised.
+QA_FLAGS = ("empty", "untranslated", "number", "repetition", "length", "traditional")
+
+#: The flag of a row whose source sentence is English, passed through unchanged (its ``id``
+#: column holds English). aligned.tsv's columns are fixed (DESIGN.md), so the flags say it.
+SOURCE_ENGLISH_FLAG = "source_en"
+
+#: flag -> what it tells a reviewer, in the order flags are shown.
+FLAG_MEANINGS: dict[str, str] = {
+    "empty": "a translation is empty",
+    "untranslated": "a translation is (nearly) the source, or in the wrong language or script",
+    "number": "a number, amount or date of the source is missing or changed",
+    "repetition": "a translation repeats itself in a loop",
+    "length": "a translation is much shorter or longer than usual",
+    "traditional": "Traditional Chinese characters in the Chinese",
+    "glossary": "a glossary term's prescribed translation is missing",
+    "split": "too long for the model: translated in pieces",
+    "length_limit": "the model stopped at its length limit: the translation may be cut",
+    SOURCE_ENGLISH_FLAG: "the source sentence is English: passed through to the English unchanged",
+}
+
+
+def flag_order(flag: str) -> int:
+    """Where ``flag`` sorts among the flags shown (unknown flags last)."""
+    order = list(FLAG_MEANINGS)
+    return order.index(flag) if flag in order else len(order)

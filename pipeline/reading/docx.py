@@ -1,0 +1,347 @@
+"""Reading Word (``.docx``) press releases with python-docx.
+
+Paragraphs and tables are read in document order. The ``Title`` style gives the title,
+``Heading N`` headings, bulleted and numbered paragraphs list items, and every table cell
+becomes a block of its own (kind ``table_cell``, with its table, row and column). A paragraph's
+text is the text of all its runs, so bold or italic in the middle of a sentence never splits
+it. Headers and footers are left out, and the report says how many paragraphs that was.
+
+Before python-docx opens anything, the file is checked as a zip archive: a corrupt file, a
+password-protected one (Office encrypts into an OLE container, not a zip), and a zip bomb
+(more than ``MAX_UNCOMPRESSED_BYTES`` unpacked, or a member that expands more than
+``MAX_RATIO`` times) are refused with a clear message before any of it is decompressed.
+"""
+
+import hashlib
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from pipeline.article import Article, Block
+from pipeline.errors import InputError
+from pipeline.files import read_limited
+
+MAX_DOCX_BYTES = 50 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+# Real Word XML compresses 5-20 times; a bomb compresses thousands of times.
+MAX_RATIO = 200
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_WORD_NAMESPACE = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def check_docx_container(path: Path, data: bytes) -> None:
+    """Refuse what is not a safe, readable .docx zip before anything is decompressed.
+
+    Raises:
+        InputError: encrypted, old binary Word, corrupt, or a zip bomb.
+    """
+    if data.startswith(_OLE_MAGIC):
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            raise InputError(f"{path}: the document is password-protected; remove the password in Word and try again")
+        raise InputError(f"{path}: this is an old binary Word document (.doc) named .docx; save it as .docx in Word or LibreOffice")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as error:
+        raise InputError(f"{path}: not a valid .docx file (the zip container is corrupt: {error})") from error
+    names = {member.filename for member in members}
+    if "word/document.xml" not in names:
+        raise InputError(f"{path}: not a valid .docx file (it has no word/document.xml)")
+    total = sum(member.file_size for member in members)
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise InputError(f"{path}: the document would unpack to {total / 1e6:.0f} MB (a zip bomb?); refused")
+    for member in members:
+        if member.file_size > 1024 * 1024 and member.file_size > MAX_RATIO * max(member.compress_size, 1):
+            raise InputError(f"{path}: {member.filename} expands {member.file_size // max(member.compress_size, 1)} times (a zip bomb?); refused")
+
+
+_W = _WORD_NAMESPACE
+# Containers whose content is read as if they were not there: content controls (w:sdt, common
+# in office templates), tracked insertions and moves, custom XML, smart tags, simple fields,
+# hyperlinks. What Word shows as deleted (w:del, w:moveFrom) is left out, as Word leaves it out.
+_TRANSPARENT = frozenset(f"{_W}{tag}" for tag in ("sdt", "sdtContent", "ins", "moveTo", "customXml", "smartTag", "fldSimple", "hyperlink", "r", "dir", "bdo"))
+_DELETED = frozenset(f"{_W}{tag}" for tag in ("del", "moveFrom", "sdtPr", "sdtEndPr", "rPr", "pPr"))
+_ROMAN = (("m", 1000), ("cm", 900), ("d", 500), ("cd", 400), ("c", 100), ("xc", 90), ("l", 50), ("xl", 40), ("x", 10), ("ix", 9), ("v", 5), ("iv", 4), ("i", 1))
+
+
+def _paragraph_text(paragraph: Any, skipped: dict[str, int]) -> str:
+    """The text Word shows for a ``w:p``, inserted and content-control text included."""
+    parts: list[str] = []
+
+    def walk(node: Any) -> None:
+        for child in node:
+            tag = child.tag
+            if tag == f"{_W}t":
+                parts.append(child.text or "")
+            elif tag in (f"{_W}tab", f"{_W}br", f"{_W}cr"):
+                parts.append(" ")
+            elif tag == f"{_W}noBreakHyphen":
+                parts.append("-")
+            elif tag in (f"{_W}footnoteReference", f"{_W}endnoteReference"):
+                skipped["footnote or endnote reference"] = skipped.get("footnote or endnote reference", 0) + 1
+            elif tag in _TRANSPARENT:
+                walk(child)
+            elif tag in _DELETED or not isinstance(tag, str):
+                continue
+            elif any(True for _ in child.iter(f"{_W}txbxContent")):
+                # A text box (in a drawing or VML shape) floats outside the text flow: where
+                # its text belongs is not known, so it is reported, not guessed into a sentence.
+                if "".join(text.text or "" for text in child.iter(f"{_W}t")).strip():
+                    skipped["text box"] = skipped.get("text box", 0) + 1
+
+    walk(paragraph)
+    return " ".join("".join(parts).split())
+
+
+class _ListNumbers:
+    """Works out the marker Word shows before a list paragraph ("-", "3.", "b)", "2.1.").
+
+    Word numbers a paragraph through its numbering properties (its own ``w:numPr``, or its
+    style's): a ``w:num`` instance points to an abstract definition whose level ``ilvl`` gives
+    the format (``decimal``, ``lowerLetter``, ``upperRoman``, ``bullet``...), the text around
+    the number (``%1.``, ``(%1)``, ``%1.%2.``) and the start value; items of one instance are
+    counted in document order, and an item resets the counts of the levels below it. A list
+    style without numbering definitions ("List Number" in a bare template) is counted by its
+    run of consecutive paragraphs instead.
+    """
+
+    def __init__(self, document: Any) -> None:
+        try:
+            numbering = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            numbering = None
+        self._abstract: dict[str, Any] = {}
+        self._num: dict[str, tuple[str, dict[int, int]]] = {}  # numId -> (abstractNumId, start overrides)
+        if numbering is not None:
+            for abstract in numbering.findall(f"{_W}abstractNum"):
+                self._abstract[abstract.get(f"{_W}abstractNumId")] = abstract
+            for num in numbering.findall(f"{_W}num"):
+                abstract_id = num.find(f"{_W}abstractNumId")
+                overrides = {}
+                for override in num.findall(f"{_W}lvlOverride"):
+                    start = override.find(f"{_W}startOverride")
+                    if start is not None:
+                        overrides[int(override.get(f"{_W}ilvl", "0"))] = int(start.get(f"{_W}val", "1"))
+                if abstract_id is not None:
+                    self._num[num.get(f"{_W}numId")] = (abstract_id.get(f"{_W}val"), overrides)
+        self._counts: dict[str, list[int | None]] = {}
+        self._run_style, self._run_count = "", 0
+
+    def marker(self, paragraph: Any, style: Any) -> str | None:
+        """The paragraph's list marker, or None when it is not a list item (call in order)."""
+        style_name = (style.name if style is not None else "") or ""
+        num_id, level = self._numbering_of(paragraph, style)
+        if num_id is None and not style_name.startswith("List"):
+            self._run_style, self._run_count = "", 0
+            return None
+        definition = self._level(num_id, level) if num_id is not None else None
+        if definition is None:  # a list style whose numbering Word would take from elsewhere
+            if "Bullet" in style_name or "Number" not in style_name:
+                return "-"
+            self._run_count = self._run_count + 1 if self._run_style == style_name else 1
+            self._run_style = style_name
+            return f"{self._run_count}."
+        fmt = _attribute(definition, "numFmt") or "decimal"
+        if fmt in ("bullet", "none"):
+            return "-"
+        counts = self._counts.setdefault(num_id, [None] * 9)
+        level = min(level, 8)
+        previous = counts[level]
+        counts[level] = previous + 1 if previous is not None else self._start(num_id, level)
+        for deeper in range(level + 1, 9):
+            counts[deeper] = None
+        text = _attribute(definition, "lvlText") or f"%{level + 1}."
+
+        def number(match_level: int) -> str:
+            value = counts[match_level] if counts[match_level] is not None else self._start(num_id, match_level)
+            level_definition = self._level(num_id, match_level)
+            return _format_number(int(value), (_attribute(level_definition, "numFmt") if level_definition is not None else None) or "decimal")
+
+        for index in range(9, 0, -1):
+            text = text.replace(f"%{index}", number(index - 1))
+        return text.strip() or "-"
+
+    def _numbering_of(self, paragraph: Any, style: Any) -> tuple[str | None, int]:
+        # The paragraph's own numPr wins; otherwise the style's, or the style it is based on.
+        holders = [paragraph]
+        while style is not None and len(holders) < 10:
+            holders.append(style.element)
+            style = style.base_style
+        for holder in holders:
+            properties = holder.find(f"{_W}pPr")
+            num_pr = properties.find(f"{_W}numPr") if properties is not None else None
+            if num_pr is None:
+                continue
+            num_id = _attribute(num_pr, "numId")
+            level = _attribute(num_pr, "ilvl")
+            if num_id in (None, "0"):  # numId 0 switches numbering off
+                return None, 0
+            return num_id, int(level or 0)
+        return None, 0
+
+    def _level(self, num_id: str, level: int) -> Any:
+        abstract_id, _ = self._num.get(num_id, (None, {}))
+        abstract = self._abstract.get(abstract_id) if abstract_id is not None else None
+        if abstract is None:
+            return None
+        for definition in abstract.findall(f"{_W}lvl"):
+            if definition.get(f"{_W}ilvl") == str(level):
+                return definition
+        return None
+
+    def _start(self, num_id: str, level: int) -> int:
+        _, overrides = self._num.get(num_id, (None, {}))
+        if level in overrides:
+            return overrides[level]
+        definition = self._level(num_id, level)
+        start = _attribute(definition, "start") if definition is not None else None
+        return int(start) if start and start.lstrip("-").isdigit() else 1
+
+
+def _attribute(element: Any, child: str) -> str | None:
+    found = element.find(f"{_W}{child}")
+    return found.get(f"{_W}val") if found is not None else None
+
+
+def _format_number(value: int, fmt: str) -> str:
+    if fmt in ("lowerLetter", "upperLetter") and value > 0:
+        letter = chr(ord("a") + (value - 1) % 26) * ((value - 1) // 26 + 1)  # Word: a..z, aa..zz
+        return letter.upper() if fmt == "upperLetter" else letter
+    if fmt in ("lowerRoman", "upperRoman") and value > 0:
+        roman, rest = "", value
+        for numeral, amount in _ROMAN:
+            while rest >= amount:
+                roman, rest = roman + numeral, rest - amount
+        return roman.upper() if fmt == "upperRoman" else roman
+    if fmt == "decimalZero":
+        return f"{value:02d}"
+    return str(value)
+
+
+def read_docx(path: Path, name: str) -> Article:
+    """Read a ``.docx`` file into an Article (see the module docstring).
+
+    Raises:
+        InputError: unreadable, too large, corrupt, encrypted, a zip bomb, or without text.
+    """
+    import docx
+
+    data = read_limited(path, MAX_DOCX_BYTES, "a Word article")
+    check_docx_container(path, data)
+    try:
+        document = docx.Document(str(path))
+    except (KeyError, ValueError, zipfile.BadZipFile, OSError) as error:
+        raise InputError(f"{path}: not a readable .docx file ({error})") from error
+    reader = _BodyReader(document)
+    reader.read(document.element.body)
+    if not reader.blocks:
+        raise InputError(f"{path}: the document has no text")
+    first = reader.blocks[0]
+    if first.kind == "heading" and first.marker == "#":  # an opening Heading 1 is the title, as "# " in text
+        first.kind = "title"
+    article = Article(source=path, name=name, blocks=reader.blocks, sha256=hashlib.sha256(data).hexdigest(), encoding="docx")
+    left_out = _header_footer_paragraphs(document)
+    if left_out:
+        article.warnings.append(f"{left_out} header/footer paragraph(s) left out of the translation")
+    for what, count in reader.skipped.items():
+        article.warnings.append(f"{count} {what}(s) left out of the translation")
+    notes = _note_paragraphs(document)
+    if notes:
+        article.warnings.append(f"{notes} footnote/endnote/comment paragraph(s) left out of the translation")
+    return article
+
+
+class _BodyReader:
+    """Walks the document body in order: paragraphs, tables (nested ones too), content controls."""
+
+    def __init__(self, document: Any) -> None:
+        self.document = document
+        self.numbers = _ListNumbers(document)
+        self.blocks: list[Block] = []
+        self.skipped: dict[str, int] = {}
+        self.tables = 0
+
+    def read(self, container: Any) -> None:
+        """Append the blocks of ``container``'s children (body, content control, insertion)."""
+        for child in container:
+            if child.tag == f"{_W}p":
+                self._paragraph(child)
+            elif child.tag == f"{_W}tbl":
+                self._table(child)
+            elif child.tag in _TRANSPARENT:
+                self.read(child)
+
+    def _paragraph(self, element: Any) -> None:
+        from docx.text.paragraph import Paragraph
+
+        text = _paragraph_text(element, self.skipped)
+        style = Paragraph(element, self.document.part).style
+        marker = self.numbers.marker(element, style)  # counted even when empty, as Word counts
+        if not text:
+            return
+        style_name = (style.name if style is not None else "") or ""
+        if style_name == "Title":
+            self.blocks.append(Block("title" if not self.blocks else "heading", text, marker="#"))
+        elif style_name.startswith("Heading"):
+            level = "".join(ch for ch in style_name if ch.isdigit()) or "1"
+            self.blocks.append(Block("heading", text, marker="#" * int(level)))  # Markdown levels: Heading 1 is "#"
+        elif marker is not None:
+            self.blocks.append(Block("list_item", text, marker=marker))
+        else:
+            self.blocks.append(Block("paragraph", text))
+
+    def _table(self, element: Any) -> None:
+        from docx.table import Table
+
+        index = self.tables
+        self.tables += 1
+        nested: list[Any] = []
+        seen: set[Any] = set()  # the cells' XML elements (holding them keeps their identity stable)
+        for row_number, row in enumerate(Table(element, self.document.part).rows):
+            for column_number, cell in enumerate(row.cells):
+                if cell._tc in seen:  # a merged cell appears once per grid position it spans
+                    continue
+                seen.add(cell._tc)
+                texts: list[str] = []
+                self._cell_texts(cell._tc, texts, nested)
+                text = " ".join(" ".join(texts).split())
+                if text:
+                    self.blocks.append(Block("table_cell", text, cell=(index, row_number, column_number)))
+        # A table inside a cell is read after its table, as a table of its own: a cell's text
+        # stays one block, and the nested table keeps its rows and columns.
+        for table in nested:
+            self._table(table)
+
+    def _cell_texts(self, container: Any, texts: list[str], nested: list[Any]) -> None:
+        for child in container:
+            if child.tag == f"{_W}p":
+                texts.append(_paragraph_text(child, self.skipped))
+            elif child.tag == f"{_W}tbl":
+                nested.append(child)
+            elif child.tag in _TRANSPARENT:
+                self._cell_texts(child, texts, nested)
+
+
+def _note_paragraphs(document: Any) -> int:
+    # Footnotes, endnotes and comments live in parts of their own that python-docx does not
+    # read; count their paragraphs with text so the report says what was not translated.
+    count = 0
+    from lxml import etree
+
+    for relationship in document.part.rels.values():
+        if relationship.is_external or not relationship.reltype.endswith(("/footnotes", "/endnotes", "/comments")):
+            continue
+        root = etree.fromstring(relationship.target_part.blob)
+        # Word's separator "notes" hold no text; only paragraphs with text count.
+        count += sum(1 for paragraph in root.iter(f"{_W}p") if "".join(t.text or "" for t in paragraph.iter(f"{_W}t")).strip())
+    return count
+
+
+def _header_footer_paragraphs(document: Any) -> int:
+    count = 0
+    for section in document.sections:
+        for part in (section.header, section.footer):
+            if part.is_linked_to_previous:
+                continue
+            count += sum(1 for paragraph in part.paragraphs if paragraph.text.strip())
+    return count

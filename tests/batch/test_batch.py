@@ -1,0 +1,254 @@
+"""The batch job: walking, resuming, failure isolation, SIGKILL safety, the lock, the index."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline.batch import find_articles, run_translate
+from pipeline.errors import InputError
+from pipeline.batch.state import STATE_NAME, BatchState
+from pipeline.batch.lock import OutputLock
+from pipeline.orchestrator import Warta
+from pipeline.settings import Settings
+from tests.conftest import run_cli
+from models.tiny import REPO, sample_sentences
+
+ENGLISH = (
+    "The Ministry of Health announced on Monday that a new vaccination programme will begin next month. "
+    "The programme aims to reach every district in the country within two years, officials said.\n"
+)
+CHINESE = "卫生部周一宣布，一项新的疫苗接种计划将于下个月开始。该计划旨在两年内覆盖全国所有地区。\n"
+CP1252_ARTICLE = "Direktur “RS Harapan” menyampaikan sambutan di kafé rumah sakit. Acara berlangsung dengan lancar dan penuh semangat.\n"
+
+
+def _indonesian_article(number: int) -> str:
+    lines = sample_sentences()
+    body = [lines[(number + offset) % len(lines)] for offset in range(2)]
+    return f"Rilis Nomor {number}\n\n" + "\n\n".join(body) + "\n"
+
+
+def make_article_folder(root: Path, good: int = 23) -> dict[str, Path]:
+    """About 30 articles: good ones in nested folders, four bad ones, a cp1252 one, two same names."""
+    files: dict[str, Path] = {}
+    for number in range(good):
+        path = root / f"2025/{number % 3 + 1:02d}/rilis-{number:02d}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(_indonesian_article(number), encoding="utf-8")
+        files[f"2025/{number % 3 + 1:02d}/rilis-{number:02d}"] = path
+    for month in ("05", "06"):
+        path = root / f"2024/{month}/rilis.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(_indonesian_article(int(month)), encoding="utf-8")
+        files[f"2024/{month}/rilis"] = path
+    bad = root / "bad"
+    bad.mkdir()
+    (bad / "kosong.txt").write_bytes(b"")
+    (bad / "gambar.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    (bad / "english.txt").write_text(ENGLISH, encoding="utf-8")
+    (bad / "chinese.txt").write_text(CHINESE, encoding="utf-8")
+    (root / "windows.txt").write_bytes(CP1252_ARTICLE.encode("cp1252"))
+    files["windows"] = root / "windows.txt"
+    (root / ".hidden.txt").write_text(_indonesian_article(1), encoding="utf-8")
+    (root / "notes.pdf").write_bytes(b"%PDF-1.4")
+    return files
+
+
+def local_settings(tiny_models: dict[str, Path], **overrides) -> Settings:
+    return Settings(models={pair: str(path) for pair, path in tiny_models.items()}, device="cpu", beams=1, **overrides)
+
+
+def test_walk_names_outputs_by_relative_path_and_skips_hidden(tmp_path: Path):
+    make_article_folder(tmp_path / "in", good=2)
+    (tmp_path / "in" / "a.md").write_text("x")
+    (tmp_path / "in" / "a.txt").write_text("x")
+    jobs, unreadable = find_articles([tmp_path / "in"], exclude=tmp_path / "in" / "out")
+    names = [job.name for job in jobs]
+    assert "2024/05/rilis" in names and "2024/06/rilis" in names
+    assert "a" in names and "a.txt" in names  # same stem, two suffixes: both kept, distinct
+    assert not any("hidden" in name or name.endswith("pdf") for name in names)
+    assert len(names) == len(set(names)) and unreadable == []
+
+
+def test_batch_isolates_failures_resumes_and_redoes_only_what_changed(tiny_models, tmp_path: Path):
+    articles = make_article_folder(tmp_path / "in")
+    out = tmp_path / "out"
+    warta = Warta(local_settings(tiny_models))
+    first = run_translate([tmp_path / "in"], out, warta, quiet=True)
+
+    failed = {Path(path).name: reason for path, reason in first.failed}
+    assert set(failed) == {"kosong.txt", "gambar.txt", "english.txt", "chinese.txt"}
+    assert "empty" in failed["kosong.txt"] and "binary" in failed["gambar.txt"]
+    assert "English (en)" in failed["english.txt"] and "Chinese" in failed["chinese.txt"]
+    assert sorted(first.done) == sorted(articles)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["articles"]
+    assert manifest["bad/english"]["status"] == "failed" and "not Indonesian" in manifest["bad/english"]["reason"]
+    assert manifest["2024/05/rilis"]["sha256"] != manifest["2024/06/rilis"]["sha256"]
+    for name in articles:
+        assert manifest[name]["status"] == "done"
+        assert (out / name / "report.json").is_file()
+    # the cp1252 file was decoded, not turned into mojibake
+    windows_tsv = (out / "windows" / "aligned.tsv").read_text(encoding="utf-8")
+    assert "“RS Harapan”" in windows_tsv and "kafé" in windows_tsv
+    assert "cp1252" in json.loads((out / "windows" / "report.json").read_text(encoding="utf-8"))["input"]["encoding"]
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert all(name in index for name in [*articles, "bad/english"])
+
+    translators = warta.pool.loaded().values()
+    calls = sum(translator.segments_translated for translator in translators)
+    second = run_translate([tmp_path / "in"], out, warta, quiet=True)
+    assert second.done == [] and sorted(second.skipped) == sorted(articles)
+    assert sum(translator.segments_translated for translator in translators) == calls  # nothing translated
+
+    articles["2025/01/rilis-00"].write_text(_indonesian_article(99), encoding="utf-8")
+    third = run_translate([tmp_path / "in"], out, warta, quiet=True)
+    assert third.done == ["2025/01/rilis-00"]
+
+    forced = run_translate([tmp_path / "in"], out, Warta(local_settings(tiny_models, force=True)), quiet=True)
+    assert sorted(forced.done) == sorted(articles)
+
+
+def test_changed_settings_redo_the_articles(tiny_models, tmp_path: Path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "satu.txt").write_text(_indonesian_article(3), encoding="utf-8")
+    warta = Warta(local_settings(tiny_models))
+    run_translate([tmp_path / "in"], tmp_path / "out", warta, quiet=True)
+    again = run_translate([tmp_path / "in"], tmp_path / "out", Warta(local_settings(tiny_models, summary_sentences=1)), quiet=True)
+    assert again.done == ["satu"]
+
+
+def test_cli_exit_status_and_final_table(tiny_models, tmp_path: Path):
+    make_article_folder(tmp_path / "in", good=3)
+    result = run_cli("translate", tmp_path / "in", "-o", tmp_path / "out", "--beams", "1",
+                     "--model", f"id-en={tiny_models['id-en']}", "--model", f"en-zh={tiny_models['en-zh']}")
+    assert result.returncode == 1
+    table = result.stdout
+    assert "done         6" in table and "failed       4" in table and "sentences/min" in table
+    assert f"warta: {tmp_path / 'in' / 'bad' / 'kosong.txt'}: the file is empty" in result.stderr.splitlines()
+    # not a terminal: plain log lines, one per article
+    assert result.stderr.count("] done ") == 6 and "\r" not in result.stderr
+    quiet = run_cli("translate", tmp_path / "in", "-o", tmp_path / "out", "--quiet", "--beams", "1",
+                    "--model", f"id-en={tiny_models['id-en']}", "--model", f"en-zh={tiny_models['en-zh']}")
+    assert "] " not in quiet.stderr and "skipped      6" in quiet.stdout
+
+
+def _done_names(out: Path) -> set[str]:
+    # The state, read while a run writes it (manifest.json is exported at the end of a run).
+    import sqlite3
+
+    if not (out / STATE_NAME).exists():
+        return set()
+    try:
+        with sqlite3.connect(f"file:{out / STATE_NAME}?mode=ro", uri=True) as db:
+            return {name for (name,) in db.execute("SELECT name FROM articles WHERE status = 'done'")}
+    except sqlite3.OperationalError:  # the run is creating it
+        return set()
+
+
+def _start(tiny_models, source: Path, out: Path) -> subprocess.Popen[str]:
+    command = [sys.executable, str(REPO / "run.py"), "translate", str(source), "-o", str(out), "--beams", "1",
+               "--window-sentences", "1", "--model", f"id-en={tiny_models['id-en']}", "--model", f"en-zh={tiny_models['en-zh']}"]
+    return subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ))
+
+
+def _wait_for_done(process: subprocess.Popen[str], out: Path, count: int, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while len(_done_names(out)) < count:
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "the run did not get going"
+        time.sleep(0.05)
+
+
+def _twelve_articles(source: Path) -> Path:
+    source.mkdir()
+    for number in range(12):
+        (source / f"rilis-{number:02d}.txt").write_text(_indonesian_article(number), encoding="utf-8")
+    return source
+
+
+def test_sigkill_mid_run_then_resume_does_each_article_exactly_once(tiny_models, tmp_path: Path):
+    source = _twelve_articles(tmp_path / "in")
+    out = tmp_path / "out"
+    process = _start(tiny_models, source, out)
+    _wait_for_done(process, out, 3)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    done_before = _done_names(out)
+    assert 3 <= len(done_before) < 12
+
+    second = run_cli("translate", source, "-o", out, "--beams", "1", "--window-sentences", "1",
+                     "--model", f"id-en={tiny_models['id-en']}", "--model", f"en-zh={tiny_models['en-zh']}")
+    assert second.returncode == 0, second.stderr
+    articles = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["articles"]
+    skipped = {name for name, entry in articles.items() if entry["status"] == "skipped"}
+    redone = {name for name, entry in articles.items() if entry["status"] == "done"}
+    assert skipped == done_before  # finished before the kill: not done again
+    assert redone == {f"rilis-{n:02d}" for n in range(12)} - done_before  # the rest: done once now
+    assert list(out.rglob("*.tmp")) == []  # a killed write's temporary file is cleaned up
+    for name in articles:
+        report = json.loads((out / name / "report.json").read_text(encoding="utf-8"))
+        rows = (out / name / "aligned.tsv").read_text(encoding="utf-8").splitlines()
+        assert len(rows) - 1 == report["counts"]["sentences"]
+        assert json.loads((out / name / "summary.json").read_text(encoding="utf-8"))["sentences"]
+
+
+def test_ctrl_c_stops_after_the_current_batch_and_says_how_to_resume(tiny_models, tmp_path: Path):
+    source = _twelve_articles(tmp_path / "in")
+    out = tmp_path / "out"
+    process = _start(tiny_models, source, out)
+    _wait_for_done(process, out, 1)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr
+    assert "run the same command again to resume" in stdout
+    assert "Traceback" not in stderr
+    assert 1 <= len(_done_names(out)) < 12
+    assert (out / "index.html").is_file()
+
+
+def test_a_second_run_on_the_same_folder_is_told_it_is_busy(tiny_models, tmp_path: Path, sample_article):
+    out = tmp_path / "out"
+    with OutputLock(out):
+        result = run_cli("translate", sample_article, "-o", out,
+                         "--model", f"id-en={tiny_models['id-en']}", "--model", f"en-zh={tiny_models['en-zh']}")
+    assert result.returncode == 1
+    assert "busy" in result.stderr and str(os.getpid()) in result.stderr
+    assert not (out / "manifest.json").exists()
+    with OutputLock(out):  # released: can be taken again
+        pass
+
+
+def test_lock_is_exclusive_within_a_process_too(tmp_path: Path):
+    with OutputLock(tmp_path):
+        with pytest.raises(InputError, match="busy"):
+            with OutputLock(tmp_path):
+                pass
+
+
+def test_broken_manifest_is_refused_clearly(tmp_path: Path):
+    (tmp_path / "manifest.json").write_text("not json")
+    with pytest.raises(InputError, match="not a warta manifest"):
+        BatchState(tmp_path)
+
+
+def test_progress_bar_on_a_terminal():
+    import io
+
+    from pipeline.batch.progress import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    stream = Terminal()
+    progress = Progress(2, stream=stream)
+    progress.article_finished("a", "done", 10)
+    progress.article_finished("b", "failed", reason="the file is empty")
+    progress.close()
+    text = stream.getvalue()
+    assert "2/2" in text and "article" in text and "failed b: the file is empty" in text

@@ -1,0 +1,267 @@
+"""The reviewer's outputs: review.html (also in a real headless browser), article.tmx, aligned.xlsx."""
+
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from pipeline.orchestrator import Warta
+from pipeline.settings import Settings
+from models.tiny import REPO
+
+XSS_ARTICLE = (
+    "Rilis Pers <script>window.__xss = 1; alert(1)</script>\n\n"
+    "Pemerintah Kota Makassar meluncurkan program kesehatan baru senilai Rp500 miliar pada 29 Mei 2025. "
+    "Program ini diikuti oleh 1.044.921 warga <img src=x onerror=\"window.__xss = 2; alert(2)\"> di seluruh kota.\n\n"
+    "Dokumen lama memuat penanda ]]> dan tautan <a href=\"https://example.com/track\">jahat</a> yang harus tampil apa adanya. "
+    "Rumus =HYPERLINK(\"http://example.com\") juga hanya teks biasa.\n"
+)
+ARTIFACTS = REPO / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def xss_outputs(tiny_models, tmp_path_factory) -> Path:
+    """The outputs of translating the XSS article with the tiny models."""
+    folder = tmp_path_factory.mktemp("review") / "xss"
+    warta = Warta(Settings(models={pair: str(path) for pair, path in tiny_models.items()}, device="cpu", beams=1, source_lang="id"))
+    article = warta.translate_text(XSS_ARTICLE, name="xss")
+    warta.write(article, folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def sample_outputs(tiny_models, sample_article, tmp_path_factory) -> Path:
+    """The outputs of translating the sample article with the tiny models."""
+    folder = tmp_path_factory.mktemp("review") / "sample"
+    warta = Warta(Settings(models={pair: str(path) for pair, path in tiny_models.items()}, device="cpu", beams=1))
+    warta.write(warta.translate_file(sample_article), folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def mixed_outputs(tiny_models, tmp_path_factory) -> Path:
+    """An article whose long sentences get flagged (the tiny models answer in a word) and short ones not."""
+    text = (
+        "Acara berjalan lancar. Semua tamu hadir. "
+        "Pemerintah Kota Makassar meluncurkan program kesehatan baru untuk seluruh warga kota pada hari Senin.\n\n"
+        "Wali kota hadir. Program ini akan menjangkau semua puskesmas di kota tersebut pada tahun depan.\n"
+    )
+    folder = tmp_path_factory.mktemp("review") / "mixed"
+    warta = Warta(Settings(models={pair: str(path) for pair, path in tiny_models.items()}, device="cpu", beams=1))
+    warta.write(warta.translate_text(text, name="mixed"), folder)
+    return folder
+
+
+def _tsv_rows(folder: Path) -> list[list[str]]:
+    return [line.split("\t") for line in (folder / "aligned.tsv").read_text(encoding="utf-8").splitlines()[1:]]
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[dict[str, str | None]] = []
+        self.scripts = 0
+        self.urls: list[str] = []
+        self.images = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "tr" and "row" in (values.get("class") or "").split():
+            self.rows.append(values)
+        if tag == "script":
+            self.scripts += 1
+        if tag == "img":
+            self.images += 1
+        for name in ("src", "href"):
+            if values.get(name):
+                self.urls.append(values[name] or "")
+
+
+def test_review_page_has_a_row_per_sentence_and_escapes_everything(xss_outputs):
+    html = (xss_outputs / "review.html").read_text(encoding="utf-8")
+    page = _Collector()
+    page.feed(html)
+    rows = _tsv_rows(xss_outputs)
+    assert [row["id"] for row in page.rows] == [f"row-{n}" for n in range(1, len(rows) + 1)]
+    assert page.scripts == 1 and page.images == 0  # only warta's own script; the article's <img> is text
+    assert all(url.startswith("#row-") for url in page.urls)  # no link leaves the page
+    assert "&lt;script&gt;window.__xss = 1; alert(1)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=" in html and "]]&gt;" in html
+    assert "Content-Security-Policy" in html and "default-src 'none'" in html
+
+
+def test_review_page_summary_links_to_its_sentences(sample_outputs):
+    html = (sample_outputs / "review.html").read_text(encoding="utf-8")
+    summary = json.loads((sample_outputs / "summary.json").read_text(encoding="utf-8"))["sentences"]
+    rows = _tsv_rows(sample_outputs)
+    for item in summary:
+        source = item["source"][0]
+        number = next(i for i, row in enumerate(rows, 1) if row[0] == str(source["block"]) and row[1] == str(source["sentence"]))
+        assert f'href="#row-{number}"' in html
+    assert "Noto Sans CJK SC" in html and 'lang="zh-Hans"' in html and "@media print" in html
+
+
+def test_tmx_is_valid_tmx_14b_with_a_unit_per_sentence(xss_outputs):
+    from lxml import etree
+
+    dtd = etree.DTD(str(Path(__file__).parents[1] / "data" / "tmx14.dtd"))
+    document = etree.parse(str(xss_outputs / "article.tmx"))
+    assert dtd.validate(document), dtd.error_log.filter_from_errors()
+    units = document.findall(".//tu")
+    rows = _tsv_rows(xss_outputs)
+    assert len(units) == len(rows)
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    first = {variant.get(lang): variant.findtext("seg") for variant in units[0].findall("tuv")}
+    assert set(first) == {"id", "en", "zh-CN"}
+    assert first["id"] == rows[0][3] and "<script>" in first["id"]  # text, escaped by the XML writer
+    assert any("]]>" in (unit.findtext("tuv/seg") or "") for unit in units)
+
+
+def test_xlsx_has_the_rows_a_frozen_header_wrapping_and_coloured_flags(xss_outputs):
+    from openpyxl import load_workbook
+
+    from pipeline.outputs.xlsx import FLAGGED_FILL
+
+    sheet = load_workbook(xss_outputs / "aligned.xlsx").active
+    rows = _tsv_rows(xss_outputs)
+    values = list(sheet.iter_rows(values_only=True))
+    assert list(values[0]) == ["block", "sentence", "kind", "id", "en", "zh", "flags"]
+    assert [str(value[3]) for value in values[1:]] == [row[3] for row in rows]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.cell(row=2, column=4).alignment.wrap_text
+    for number, row in enumerate(rows, start=2):
+        colour = sheet.cell(row=number, column=4).fill.start_color.rgb
+        assert (colour.endswith(FLAGGED_FILL)) == bool(row[6])
+    formula = next(cell for row in sheet.iter_rows() for cell in row if str(cell.value).startswith("Rumus"))
+    assert formula.data_type == "s"
+    assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
+
+
+# --- in a real browser -------------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless chromium driven by Playwright (installed by .ci/run)."""
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (.ci/run installs Debian's chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+def _open(browser, path: Path):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    requests: list[str] = []
+    dialogs: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+
+    def dismiss(dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
+    page.goto(path.resolve().as_uri())
+    page.wait_for_load_state("load")
+    return page, requests, dialogs
+
+
+def test_page_in_a_browser_shows_every_row_and_filters_flagged_ones(browser, mixed_outputs):
+    page, requests, dialogs = _open(browser, mixed_outputs / "review.html")
+    rows = _tsv_rows(mixed_outputs)
+    assert page.locator("tr.row").count() == len(rows)
+    assert page.locator("tr.row:visible").count() == len(rows)
+    flagged = sum(1 for row in rows if row[6])
+    assert 0 < flagged < len(rows)
+    page.check("#only-flagged")
+    assert page.locator("tr.row:visible").count() == flagged
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.uncheck("#only-flagged")
+    page.locator("tr.row").nth(2).click()
+    assert "selected" in (page.locator("tr.row").nth(2).get_attribute("class") or "")
+    page.screenshot(path=str(ARTIFACTS / "review-sample.png"), full_page=False)
+    assert all(url.startswith("file://") for url in requests), requests
+    assert dialogs == []
+    page.close()
+
+
+def test_xss_article_runs_nothing_in_a_browser(browser, xss_outputs):
+    page, requests, dialogs = _open(browser, xss_outputs / "review.html")
+    assert dialogs == []
+    assert page.evaluate("window.__xss") is None
+    text = page.inner_text("table")
+    assert "<script>window.__xss = 1; alert(1)</script>" in page.inner_text("h1") + text
+    assert '<img src=x onerror="window.__xss = 2; alert(2)">' in text and "]]>" in text
+    assert page.locator("img").count() == 0
+    assert all(url.startswith("file://") for url in requests), requests
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "review-xss.png"))
+    page.close()
+
+
+# --- issue 9: list numbers and the article's title on the page --------------------------------
+
+
+def _hand_translated(blocks: list[tuple[str, str, str]], name: str = "rilis-2025-06-03"):
+    from pipeline.article import Article, Block
+    from pipeline.sentences import split_article
+
+    article = split_article(Article(source=None, name=name, blocks=[Block(kind, text, marker=marker) for kind, marker, text in blocks]))
+    for sentence in article.sentences():
+        sentence.en, sentence.zh = sentence.text.upper(), f"中文 {sentence.text.upper()}"
+    return article
+
+
+def test_review_page_shows_the_source_list_numbers_not_bullets() -> None:
+    from pipeline.outputs.review_page import render_review_page
+
+    article = _hand_translated([
+        ("title", "", "Langkah Pendaftaran Vaksin"),
+        ("list_item", "1.", "Datang ke puskesmas."),
+        ("list_item", "2.", "Bawa kartu keluarga. Isi formulir."),
+        ("list_item", "3)", "Tunggu panggilan."),
+        ("list_item", "-", "Catatan tambahan."),
+    ])
+
+    page = render_review_page(article, {}, ("en", "zh"))
+
+    rows = re.findall(r'<tr class="row ([^"]*)".*?</tr>', page, flags=re.S)
+    assert rows[1:] == ["list_item", "list_item", "list_item", "list_item", "list_item bullet"]
+    cells = re.findall(r'<td class="text" lang="en">(.*?)</td>', page, flags=re.S)
+    assert cells[1:] == [
+        '<span class="marker">1.</span>DATANG KE PUSKESMAS.',
+        '<span class="marker">2.</span>BAWA KARTU KELUARGA.',
+        "ISI FORMULIR.",  # the item's second sentence: its number is on the first
+        '<span class="marker">3)</span>TUNGGU PANGGILAN.',
+        "CATATAN TAMBAHAN.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("first", "expected"),
+    [
+        pytest.param(("title", "", "Pekan Imunisasi Dimulai"), "Pekan Imunisasi Dimulai", id="title"),
+        pytest.param(("heading", "##", "Pekan Imunisasi Dimulai"), "Pekan Imunisasi Dimulai", id="opening-heading"),
+        pytest.param(("paragraph", "", "Pekan imunisasi dimulai hari ini."), "rilis-2025-06-03", id="no-title-falls-back-to-the-name"),
+    ],
+)
+def test_review_page_heading_is_the_article_title(first: tuple[str, str, str], expected: str) -> None:
+    from pipeline.outputs.review_page import render_review_page
+
+    article = _hand_translated([first, ("paragraph", "", "Warga diminta datang ke puskesmas.")])
+
+    page = render_review_page(article, {}, ("en", "zh"))
+
+    assert re.search(r"<h1>(.*?)</h1>", page).group(1) == expected
