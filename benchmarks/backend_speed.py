@@ -29,8 +29,8 @@ batch size: ``python -m benchmarks.backend_speed --shapes id-en --ways ctranslat
 import argparse
 import multiprocessing
 import os
-import statistics
 import resource
+import statistics
 import tempfile
 import time
 from pathlib import Path

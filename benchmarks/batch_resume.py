@@ -24,11 +24,11 @@ from pathlib import Path
 from statistics import mean
 
 from benchmarks.standin import use_stand_in
-from pipeline.batch import state as batch_state
+from models.tiny import sample_sentences
 from pipeline.batch import run_translate
+from pipeline.batch import state as batch_state
 from pipeline.orchestrator import Warta
 from pipeline.settings import Settings
-from models.tiny import sample_sentences
 
 
 def _write_articles(folder: Path, count: int) -> None:

@@ -20,10 +20,10 @@ import time
 from pathlib import Path
 
 from benchmarks.shapes import build_default_shapes
+from models.tiny import SAMPLE_ARTICLE
 from pipeline.batch import run_translate
 from pipeline.orchestrator import Warta
 from pipeline.settings import Settings
-from models.tiny import SAMPLE_ARTICLE
 
 
 def _run(inputs: Path, out: Path, settings: Settings) -> tuple[float, int]:

@@ -4,8 +4,8 @@ import logging
 
 from models.backends import Translator, get_backend, resolve_backend
 from models.devices import resolve_device
-from models.loading import check_model_name
 from models.errors import ModelError, UsageError
+from models.loading import check_model_name
 
 log = logging.getLogger(__name__)
 

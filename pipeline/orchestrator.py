@@ -16,17 +16,17 @@ from pathlib import Path
 
 from models.backends import resolve_backend
 from models.pool import ModelPool
-from pipeline.version import __version__
 from pipeline.article import Article
-from pipeline.qa.glossary import check_glossary, load_glossary
 from pipeline.language import check_article_language
+from pipeline.outputs import write_article
 from pipeline.qa import check_article
+from pipeline.qa.glossary import check_glossary, load_glossary
 from pipeline.reading import parse_article_bytes, parse_article_text, read_article
 from pipeline.sentences import split_article
 from pipeline.settings import Settings
 from pipeline.summary import summarize_article
 from pipeline.translation import translate_articles
-from pipeline.outputs import write_article
+from pipeline.version import __version__
 
 SEGMENTER = "warta-id-rules"
 

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from models.backends.base import BatchedTranslator, ModelInfo, Translation
+from models.errors import ModelError
 from models.families import LanguageControl, detect_family
 from models.loading import LoadedModel, cached_snapshot, is_local_model, load_seq2seq, local_revision
-from models.errors import ModelError
 
 log = logging.getLogger(__name__)
 

@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from pipeline.version import __version__
 from pipeline.errors import InputError
 from pipeline.files import write_atomic
+from pipeline.version import __version__
 
 MANIFEST_NAME = "manifest.json"
 #: A file every warta output folder (OUT and each article's folder) holds, so that no later

@@ -11,10 +11,10 @@ request and any script but ours (by hash), and Jinja2 escapes every piece of art
 import base64
 import hashlib
 
-from pipeline.version import __version__
 from pipeline.article import Article
 from pipeline.outputs.templating import template
 from pipeline.qa.flags import FLAG_MEANINGS, flag_order
+from pipeline.version import __version__
 
 # Clicking a row selects it (its number is a link to the row, to send to a colleague); the
 # checkbox hides rows without flags.

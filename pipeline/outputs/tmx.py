@@ -10,10 +10,10 @@ hold at all (most ASCII control characters) become spaces.
 
 import re
 import xml.etree.ElementTree as ElementTree
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from pipeline.version import __version__
 from pipeline.article import Article
+from pipeline.version import __version__
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 TMX_LANGUAGES = {"id": "id", "en": "en", "zh": "zh-CN"}
@@ -31,7 +31,7 @@ def render_tmx(article: Article, targets: tuple[str, ...]) -> str:
         root, "header",
         creationtool="warta", creationtoolversion=__version__, segtype="sentence", datatype="plaintext",
         adminlang="en", srclang="id", **{"o-tmf": "warta"},
-        creationdate=datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ"),
+        creationdate=datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"),
     )
     body = ElementTree.SubElement(root, "body")
     for number, (block_number, sentence_number, block, sentence) in enumerate(article.numbered_sentences(), start=1):

@@ -330,7 +330,7 @@ def _looks_like_heading(text: str) -> bool:
 
 
 def _mark_title_and_headings(blocks: list[Block]) -> None:
-    for index, block in enumerate(blocks):
+    for block in blocks:
         if block.kind == "paragraph" and _looks_like_heading(block.text):
             block.kind = "heading"
     first = blocks[0]
