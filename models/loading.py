@@ -295,7 +295,7 @@ def _load_folder(config_folder: Path, weights_folder: Path, name: str) -> tuple[
             f"{config_folder}: not a model folder (no config.json); give a folder saved by save_pretrained "
             f"or a Hugging Face id such as Helsinki-NLP/opus-mt-id-en"
         )
-    common = {"local_files_only": True, "trust_remote_code": False}
+    common: dict[str, Any] = {"local_files_only": True, "trust_remote_code": False}
     try:
         tokenizer = AutoTokenizer.from_pretrained(str(config_folder), **common)
         config = AutoConfig.from_pretrained(str(config_folder), **common)

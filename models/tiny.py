@@ -10,6 +10,7 @@ produce nonsense of the right shape, which is all that structure, alignment and 
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 from data import data_file
 
@@ -36,9 +37,14 @@ def train_sentencepiece(texts: list[str], prefix: Path, vocab_size: int, model_t
     spm.SentencePieceTrainer.train(
         input=str(corpus), model_prefix=str(prefix), vocab_size=vocab_size, model_type=model_type,
         character_coverage=1.0, hard_vocab_limit=False, minloglevel=2, num_threads=1,
-        **({"bos_id": -1, "eos_id": -1, "unk_id": 0} if model_type != "bpe" else {}),
+        **_special_ids(model_type),
     )
     return prefix.with_suffix(".model")
+
+
+def _special_ids(model_type: str) -> dict[str, Any]:
+    # Unigram models for Marian: no BOS/EOS pieces of SentencePiece's own (the tokenizer adds </s>).
+    return {"bos_id": -1, "eos_id": -1, "unk_id": 0} if model_type != "bpe" else {}
 
 
 def _sentencepiece_pieces(model_file: Path) -> list[str]:

@@ -6,6 +6,7 @@ transformers' ``generate()``; ``get_backend("ctranslate2")`` the CTranslate2 one
 ``pip install`` to run. ``auto`` means ctranslate2 when it is installed, else transformers.
 """
 
+from collections.abc import Callable
 from importlib import import_module
 from importlib.util import find_spec
 
@@ -29,7 +30,7 @@ def resolve_backend(name: str) -> str:
     return name
 
 
-def get_backend(name: str) -> type[Translator]:
+def get_backend(name: str) -> Callable[..., Translator]:
     """The translator class of backend ``name``.
 
     Raises:

@@ -61,7 +61,7 @@ def _LoadedModelConverter(loaded: LoadedModel) -> Any:
     """A CTranslate2 converter for a model warta has already loaded (no second load, no network)."""
     from ctranslate2.converters import TransformersConverter
 
-    class Converter(TransformersConverter):  # type: ignore[misc]
+    class Converter(TransformersConverter):
         def load_model(self, model_class: Any, model_name_or_path: str, **kwargs: Any) -> Any:
             return loaded.model
 
@@ -134,7 +134,7 @@ class CTranslate2Translator(BatchedTranslator):
             revision, source = found
             folder = self._converted_folder(name, revision)
             if (folder / "model.bin").is_file():
-                common = {"local_files_only": True, "trust_remote_code": False}
+                common: dict[str, Any] = {"local_files_only": True, "trust_remote_code": False}
                 config = AutoConfig.from_pretrained(str(source), **common)
                 generation = (
                     GenerationConfig.from_pretrained(str(source), **common)

@@ -10,6 +10,7 @@ request and any script but ours (by hash), and Jinja2 escapes every piece of art
 
 import base64
 import hashlib
+from typing import Any
 
 from pipeline.article import Article
 from pipeline.outputs.templating import template
@@ -51,14 +52,15 @@ def render_review_page(article: Article, run_info: dict[str, object], targets: t
     from markupsafe import Markup
 
     languages = [(language, _LABELS[language]) for language in ("id", *targets)]
-    blocks, rows = [], []
+    blocks: list[list[dict[str, Any]]] = []
+    rows: list[dict[str, Any]] = []
     row_of: dict[tuple[int, int], int] = {}
     for block_number, block in enumerate(article.blocks, start=1):
-        block_rows = []
+        block_rows: list[dict[str, Any]] = []
         for sentence_number, sentence in enumerate(block.sentences, start=1):
             number = len(rows) + 1
             row_of[(block_number, sentence_number)] = number
-            row = {
+            row: dict[str, Any] = {
                 "number": number, "kind": block.kind,
                 # The list marker as the source shows it ("3.", "b)"), on the item's first row;
                 # a bullet is drawn by the style sheet.

@@ -29,9 +29,11 @@ def render_tmx(article: Article, targets: tuple[str, ...]) -> str:
     root = ElementTree.Element("tmx", version="1.4")
     ElementTree.SubElement(
         root, "header",
-        creationtool="warta", creationtoolversion=__version__, segtype="sentence", datatype="plaintext",
-        adminlang="en", srclang="id", **{"o-tmf": "warta"},
-        creationdate=datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"),
+        {
+            "creationtool": "warta", "creationtoolversion": __version__, "segtype": "sentence", "datatype": "plaintext",
+            "adminlang": "en", "srclang": "id", "o-tmf": "warta",
+            "creationdate": datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"),
+        },
     )
     body = ElementTree.SubElement(root, "body")
     for number, (block_number, sentence_number, block, sentence) in enumerate(article.numbered_sentences(), start=1):

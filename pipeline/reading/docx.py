@@ -141,6 +141,7 @@ class _ListNumbers:
             self._run_count = self._run_count + 1 if self._run_style == style_name else 1
             self._run_style = style_name
             return f"{self._run_count}."
+        assert num_id is not None  # the definition was found through it
         fmt = _attribute(definition, "numFmt") or "decimal"
         if fmt in ("bullet", "none"):
             return "-"
@@ -153,9 +154,10 @@ class _ListNumbers:
         text = _attribute(definition, "lvlText") or f"%{level + 1}."
 
         def number(match_level: int) -> str:
-            value = counts[match_level] if counts[match_level] is not None else self._start(num_id, match_level)
+            counted = counts[match_level]
+            value = counted if counted is not None else self._start(num_id, match_level)
             level_definition = self._level(num_id, match_level)
-            return _format_number(int(value), (_attribute(level_definition, "numFmt") if level_definition is not None else None) or "decimal")
+            return _format_number(value, (_attribute(level_definition, "numFmt") if level_definition is not None else None) or "decimal")
 
         for index in range(9, 0, -1):
             text = text.replace(f"%{index}", number(index - 1))
