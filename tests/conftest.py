@@ -80,3 +80,13 @@ def run_cli(*args: str | Path, cwd: Path = REPO) -> subprocess.CompletedProcess[
         [sys.executable, str(REPO / "run.py"), *map(str, args)],
         cwd=cwd, capture_output=True, text=True, timeout=600, env=dict(os.environ),
     )
+
+
+@pytest.fixture
+def artifacts(tmp_path: Path) -> Path:
+    """Where a test saves what a person may want to look at (screenshots): the folder named by
+    ``WARTA_TEST_ARTIFACTS`` when set, else the test's own temporary folder. Never the checkout."""
+    named = os.environ.get("WARTA_TEST_ARTIFACTS")
+    folder = Path(named) if named else tmp_path / "artifacts"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

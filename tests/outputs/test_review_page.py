@@ -19,7 +19,6 @@ XSS_ARTICLE = (
     "Dokumen lama memuat penanda ]]> dan tautan <a href=\"https://example.com/track\">jahat</a> yang harus tampil apa adanya. "
     "Rumus =HYPERLINK(\"http://example.com\") juga hanya teks biasa.\n"
 )
-ARTIFACTS = REPO / "test-artifacts"
 
 
 @pytest.fixture(scope="module")
@@ -178,7 +177,7 @@ def _open(browser, path: Path):
     return page, requests, dialogs
 
 
-def test_page_in_a_browser_shows_every_row_and_filters_flagged_ones(browser, mixed_outputs):
+def test_page_in_a_browser_shows_every_row_and_filters_flagged_ones(browser, mixed_outputs, artifacts):
     page, requests, dialogs = _open(browser, mixed_outputs / "review.html")
     rows = _tsv_rows(mixed_outputs)
     assert page.locator("tr.row").count() == len(rows)
@@ -187,17 +186,16 @@ def test_page_in_a_browser_shows_every_row_and_filters_flagged_ones(browser, mix
     assert 0 < flagged < len(rows)
     page.check("#only-flagged")
     assert page.locator("tr.row:visible").count() == flagged
-    ARTIFACTS.mkdir(exist_ok=True)
     page.uncheck("#only-flagged")
     page.locator("tr.row").nth(2).click()
     assert "selected" in (page.locator("tr.row").nth(2).get_attribute("class") or "")
-    page.screenshot(path=str(ARTIFACTS / "review-sample.png"), full_page=False)
+    page.screenshot(path=str(artifacts / "review-sample.png"), full_page=False)
     assert all(url.startswith("file://") for url in requests), requests
     assert dialogs == []
     page.close()
 
 
-def test_xss_article_runs_nothing_in_a_browser(browser, xss_outputs):
+def test_xss_article_runs_nothing_in_a_browser(browser, xss_outputs, artifacts):
     page, requests, dialogs = _open(browser, xss_outputs / "review.html")
     assert dialogs == []
     assert page.evaluate("window.__xss") is None
@@ -206,8 +204,7 @@ def test_xss_article_runs_nothing_in_a_browser(browser, xss_outputs):
     assert '<img src=x onerror="window.__xss = 2; alert(2)">' in text and "]]>" in text
     assert page.locator("img").count() == 0
     assert all(url.startswith("file://") for url in requests), requests
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "review-xss.png"))
+    page.screenshot(path=str(artifacts / "review-xss.png"))
     page.close()
 
 
