@@ -81,6 +81,25 @@ class SummarySentence:
 
 
 @dataclass
+class LanguageCheck:
+    """What the language stage found about the whole article (``report.json``'s ``language``).
+
+    Attributes:
+        requested: ``--source-lang``: ``auto`` (checked) or ``id`` (taken as Indonesian).
+        detected: langdetect's most likely language code, or None when the text was too short.
+        probability: its probability.
+        candidates: language code -> probability, most likely first.
+        english_sentences: how many sentences go to English unchanged.
+    """
+
+    requested: str = "auto"
+    detected: str | None = None
+    probability: float | None = None
+    candidates: dict[str, float] = field(default_factory=dict)
+    english_sentences: int = 0
+
+
+@dataclass
 class Article:
     """An article: where it came from, its blocks, and what the stages added.
 
@@ -90,7 +109,7 @@ class Article:
         blocks: the ordered blocks; a title, when there is one, is the first block.
         sha256: hex digest of the input bytes.
         encoding: how the input was decoded, e.g. ``"utf-8"`` or ``"utf-8-sig"``.
-        language: document-level language check results (filled by the language stage).
+        language: the document-level language check (filled by the language stage).
         summary: the summary sentences (filled by the summary stage).
         warnings: things a reviewer should know that are not errors.
         timings: seconds spent per stage.
@@ -101,7 +120,7 @@ class Article:
     blocks: list[Block]
     sha256: str = ""
     encoding: str = "utf-8"
-    language: dict[str, object] = field(default_factory=dict)
+    language: LanguageCheck = field(default_factory=LanguageCheck)
     summary: list[SummarySentence] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)

@@ -29,7 +29,7 @@ import re
 from functools import cache
 
 from data import function_words, read_word_list
-from pipeline.article import Article
+from pipeline.article import Article, LanguageCheck
 from pipeline.errors import InputError
 
 _LANGUAGE_NAMES = {
@@ -137,11 +137,8 @@ def check_article_language(article: Article, source_lang: str = "auto") -> Artic
             still runs).
 
     Returns:
-        The same article, with each sentence's ``lang`` filled in and ``article.language``
-        holding ``requested`` (``source_lang``), ``detected`` (langdetect's most likely code, or
-        None when the text is too short to tell), ``probability`` (its probability),
-        ``candidates`` (code -> probability) and ``english_sentences`` (how many are marked
-        ``en``).
+        The same article, with each sentence's ``lang`` filled in and ``article.language`` a
+        ``LanguageCheck`` of what was found.
 
     Raises:
         InputError: ``auto`` and the article is not Indonesian; the message names the language
@@ -153,12 +150,7 @@ def check_article_language(article: Article, source_lang: str = "auto") -> Artic
     letters = sum(1 for ch in text if ch.isalpha())
     found = detect_languages(text) if letters >= _MIN_DOCUMENT_LETTERS else {}
     top = next(iter(found), "")
-    article.language = {
-        "requested": source_lang,
-        "detected": top or None,
-        "probability": found.get(top),
-        "candidates": found,
-    }
+    article.language = LanguageCheck(requested=source_lang, detected=top or None, probability=found.get(top), candidates=found)
     where = article.source or article.name
     if source_lang == "auto":
         if not found:
@@ -184,7 +176,7 @@ def check_article_language(article: Article, source_lang: str = "auto") -> Artic
             )
     _mark_english_sentences(article)
     english = sum(1 for sentence in article.sentences() if sentence.lang == "en")
-    article.language["english_sentences"] = english
+    article.language.english_sentences = english
     return article
 
 

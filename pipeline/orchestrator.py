@@ -19,6 +19,7 @@ from models.pool import ModelPool
 from pipeline.article import Article
 from pipeline.language import check_article_language
 from pipeline.outputs import write_article
+from pipeline.outputs.report import RunInfo
 from pipeline.qa import check_article
 from pipeline.qa.glossary import check_glossary, load_glossary
 from pipeline.reading import parse_article_bytes, parse_article_text, read_article
@@ -140,18 +141,18 @@ class Warta:
         article = parse_article_bytes(text.encode("utf-8"), name=name) if text.strip() else parse_article_text(text, name)
         return self.translate_prepared([self.prepare(article)])[0]
 
-    def run_info(self) -> dict[str, object]:
+    def run_info(self) -> RunInfo:
         """What every report of this run shares: version, models, settings, segmenter."""
-        return {
-            "warta_version": __version__,
-            "models": {pair: translator.info.as_dict() for pair, translator in self.pool.loaded().items()},
-            "settings": self.settings.as_dict(),
-            "segmenter": SEGMENTER,
-            "glossary": (
+        return RunInfo(
+            warta_version=__version__,
+            models={pair: translator.info.as_dict() for pair, translator in self.pool.loaded().items()},
+            settings=self.settings.as_dict(),
+            segmenter=SEGMENTER,
+            glossary=(
                 {"path": str(self.glossary.path), "sha256": self.glossary.sha256, "terms": len(self.glossary.terms)}
                 if self.glossary else None
             ),
-        }
+        )
 
     def write(self, article: Article, folder: Path) -> list[Path]:
         """Write the article's outputs into ``folder`` (created if needed).

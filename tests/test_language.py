@@ -3,10 +3,11 @@
 import random
 import re
 import string
+from dataclasses import asdict, replace
 
 import pytest
 
-from pipeline.article import Article, Sentence
+from pipeline.article import Article, LanguageCheck, Sentence
 from pipeline.errors import InputError
 from pipeline.language import (
     check_article_language,
@@ -182,7 +183,7 @@ def test_sentence_is_marked_english_only_when_it_is(text: str, english: bool) ->
     # The Indonesian sentences around it stay Indonesian, and the count matches.
     others = [s.lang for number, block in enumerate(article.blocks) if number != 1 for s in block.sentences]
     assert others == ["id"] * len(others)
-    assert article.language["english_sentences"] == (1 if english else 0)
+    assert article.language.english_sentences == (1 if english else 0)
 
 
 def test_sentence_marks_are_reset_when_checked_again() -> None:
@@ -193,7 +194,7 @@ def test_sentence_marks_are_reset_when_checked_again() -> None:
     check_article_language(article, "auto")
 
     assert (sentences[0].lang, sentences[0].lang_probability) == ("id", None)
-    assert article.language["english_sentences"] == 0
+    assert article.language.english_sentences == 0
 
 
 # --- the document: Indonesian or refused -------------------------------------------------------
@@ -229,14 +230,14 @@ def test_english_article_is_accepted_with_source_lang_id_and_its_language_record
     result = check_article_language(article, "id")
 
     assert result is article
-    assert set(article.language) == {"requested", "detected", "probability", "candidates", "english_sentences"}
-    assert article.language["requested"] == "id"
-    assert article.language["detected"] == "en"
-    assert article.language["probability"] > 0.9
-    assert article.language["candidates"]["en"] == article.language["probability"]
+    assert set(asdict(article.language)) == {"requested", "detected", "probability", "candidates", "english_sentences"}
+    assert article.language.requested == "id"
+    assert article.language.detected == "en"
+    assert article.language.probability > 0.9
+    assert article.language.candidates["en"] == article.language.probability
     # Its long sentences are English and go to English unchanged; the title is too short to tell.
     english = [s.text for s in article.sentences() if s.lang == "en"]
-    assert article.language["english_sentences"] == len(english) == 5
+    assert article.language.english_sentences == len(english) == 5
     assert article.blocks[0].sentences[0].lang == "id"
     assert article.warnings == []
 
@@ -246,13 +247,13 @@ def test_sample_article_is_indonesian() -> None:
 
     check_article_language(article, "auto")
 
-    assert article.language["requested"] == "auto"
-    assert article.language["detected"] == "id"
-    assert article.language["probability"] > 0.9
-    assert article.language["candidates"] == {"id": article.language["probability"]}
+    assert article.language.requested == "auto"
+    assert article.language.detected == "id"
+    assert article.language.probability > 0.9
+    assert article.language.candidates == {"id": article.language.probability}
     # Its many English names (Mr. Tu Xiaoming, "Belt and Road", Modern Cancer Hospital) make
     # no sentence English.
-    assert article.language["english_sentences"] == 0
+    assert article.language.english_sentences == 0
     assert {sentence.lang for sentence in article.sentences()} == {"id"}
     assert article.warnings == []
 
@@ -271,9 +272,7 @@ def test_too_short_text_is_warned_about_not_refused(text: str) -> None:
     check_article_language(article, "auto")
 
     assert article.warnings == ["the article is too short to check its language; treated as Indonesian"]
-    assert article.language == {
-        "requested": "auto", "detected": None, "probability": None, "candidates": {}, "english_sentences": 0,
-    }
+    assert article.language == LanguageCheck(requested="auto", detected=None, probability=None, candidates={}, english_sentences=0)
 
 
 def test_short_text_with_source_lang_id_has_no_warning() -> None:
@@ -282,7 +281,7 @@ def test_short_text_with_source_lang_id_has_no_warning() -> None:
     check_article_language(article, "id")
 
     assert article.warnings == []
-    assert article.language["detected"] is None
+    assert article.language.detected is None
 
 
 def test_detection_repeats_exactly() -> None:
@@ -303,7 +302,7 @@ def test_detection_repeats_exactly() -> None:
 def test_checking_again_repeats_results_without_repeating_warnings() -> None:
     article = prepared("Rapat hari ini.")
     check_article_language(article, "auto")
-    before = dict(article.language)
+    before = replace(article.language)
 
     check_article_language(article, "auto")
 
@@ -394,7 +393,7 @@ def test_indonesian_with_markup_links_and_codes_is_accepted(text: str) -> None:
 
     check_article_language(article, "auto")
 
-    assert article.language["detected"] == "id"
+    assert article.language.detected == "id"
     assert article.warnings == []
 
 
@@ -412,7 +411,7 @@ def test_language_that_does_not_clearly_lead_is_not_refused() -> None:
 
     check_article_language(article, "auto")
 
-    assert article.language["detected"] == "en"
+    assert article.language.detected == "en"
     assert article.warnings == [
         (
             "the article's language is unclear (langdetect: English 0.71, Indonesian or Malay 0.29); "

@@ -87,7 +87,7 @@ def test_direct_chinese_model_replaces_the_pivot(tiny_models, tiny_nllb, sample_
     assert " ".join(spies["id-zh"].inputs) == " ".join(sentence.text for sentence in article.sentences())
     assert spies["en-zh"].inputs == []  # no English sentence in the sample
     assert all(sentence.zh for sentence in article.sentences())
-    assert warta.run_info()["models"]["id-zh"]["family"] == "nllb"
+    assert warta.run_info().models["id-zh"]["family"] == "nllb"
 
 
 def test_3000_word_sentence_is_translated_in_pieces_and_nothing_is_cut(tiny_models, sample_article):

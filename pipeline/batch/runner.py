@@ -47,14 +47,13 @@ from pipeline.files import TEMPORARY_NAME, sha256_of_file
 from pipeline.orchestrator import Warta
 from pipeline.outputs import ARTICLE_OUTPUTS, output_files, write_article
 from pipeline.outputs.index_page import write_index
+from pipeline.outputs.report import RunInfo
 from pipeline.outputs.rows import flag_counts
 
 log = logging.getLogger(__name__)
 
 # Larger files are not hashed (the reader refuses them with its own message).
 _MAX_HASHED_BYTES = 64 * 1024 * 1024
-# Keys of report.json that describe the article; the rest is the run's (version, models, settings).
-_REPORT_ARTICLE_KEYS = ("input", "language", "counts", "timings", "flags", "warnings")
 
 
 @dataclass
@@ -315,7 +314,7 @@ class _Run:
 
             article = load_article(stored)
             report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
-            run_info = {key: value for key, value in report.items() if key not in _REPORT_ARTICLE_KEYS}
+            run_info = RunInfo.from_report(report)
             formats = tuple(name for name in self.settings.formats
                             if output_files((name,), self.settings.targets) & set(missing))
             written = write_article(article, folder, run_info, self.settings.targets, formats, remove_stale=False)

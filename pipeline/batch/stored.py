@@ -12,7 +12,7 @@ from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
-from pipeline.article import Article, Block, Sentence, SummarySentence
+from pipeline.article import Article, Block, LanguageCheck, Sentence, SummarySentence
 
 #: Bumped when the stored form changes; an article stored in another form is translated again.
 STORED_FORM = 1
@@ -41,8 +41,10 @@ def load_article(stored: bytes) -> Article:
         cell = block.get("cell")
         blocks.append(Block(**{**_known(Block, block), "cell": tuple(cell) if cell is not None else None}, sentences=sentences))
     summary = [_summary_sentence(item) for item in data.pop("summary", [])]
+    language = LanguageCheck(**_known(LanguageCheck, data.pop("language", None) or {}))
     source = data.pop("source", None)
-    return Article(**{**_known(Article, data), "source": Path(source) if source else None}, blocks=blocks, summary=summary)
+    return Article(**{**_known(Article, data), "source": Path(source) if source else None}, blocks=blocks, summary=summary,
+                   language=language)
 
 
 def _summary_sentence(item: dict[str, Any]) -> Any:

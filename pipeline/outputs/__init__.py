@@ -12,14 +12,14 @@ from pathlib import Path
 
 from pipeline.article import Article
 from pipeline.files import write_atomic
-from pipeline.outputs.report import build_report, render_summary
+from pipeline.outputs.report import RunInfo, build_report, render_summary
 from pipeline.outputs.rows import render_jsonl, render_tsv
 from pipeline.outputs.text import render_translation
 
 #: Written with every article, last: its presence says the other files are complete.
 REPORT_NAME = "report.json"
 
-Renderer = Callable[[Article, dict[str, object], tuple[str, ...]], dict[str, str | bytes]]
+Renderer = Callable[[Article, RunInfo, tuple[str, ...]], dict[str, str | bytes]]
 
 
 @dataclass(frozen=True)
@@ -46,25 +46,25 @@ class OutputFormat:
         return names
 
 
-def _docx(article: Article, run_info: dict[str, object], targets: tuple[str, ...]) -> dict[str, str | bytes]:
+def _docx(article: Article, run_info: RunInfo, targets: tuple[str, ...]) -> dict[str, str | bytes]:
     from pipeline.outputs.docx import render_docx  # python-docx is heavy; imported when chosen
 
     return {f"{language}.docx": render_docx(article, language) for language in targets}
 
 
-def _xlsx(article: Article, run_info: dict[str, object], targets: tuple[str, ...]) -> dict[str, str | bytes]:
+def _xlsx(article: Article, run_info: RunInfo, targets: tuple[str, ...]) -> dict[str, str | bytes]:
     from pipeline.outputs.xlsx import render_xlsx
 
     return {"aligned.xlsx": render_xlsx(article)}
 
 
-def _tmx(article: Article, run_info: dict[str, object], targets: tuple[str, ...]) -> dict[str, str | bytes]:
+def _tmx(article: Article, run_info: RunInfo, targets: tuple[str, ...]) -> dict[str, str | bytes]:
     from pipeline.outputs.tmx import render_tmx
 
     return {"article.tmx": render_tmx(article, targets)}
 
 
-def _review_page(article: Article, run_info: dict[str, object], targets: tuple[str, ...]) -> dict[str, str | bytes]:
+def _review_page(article: Article, run_info: RunInfo, targets: tuple[str, ...]) -> dict[str, str | bytes]:
     from pipeline.outputs.review_page import render_review_page
 
     return {"review.html": render_review_page(article, run_info, targets)}
@@ -99,7 +99,7 @@ def output_files(formats: tuple[str, ...], targets: tuple[str, ...]) -> set[str]
 
 
 def write_article(
-    article: Article, folder: Path, run_info: dict[str, object], targets: tuple[str, ...],
+    article: Article, folder: Path, run_info: RunInfo, targets: tuple[str, ...],
     formats: tuple[str, ...] = tuple(OUTPUT_FORMATS), remove_stale: bool = True,
 ) -> list[Path]:
     """Write the output files of ``article`` into ``folder``.

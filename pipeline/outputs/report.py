@@ -1,9 +1,40 @@
 """``summary.json`` and ``report.json``: the summary, and how an article's outputs were made."""
 
 import json
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
 
 from pipeline.article import Article
 from pipeline.outputs.rows import flag_counts
+
+
+@dataclass
+class RunInfo:
+    """What every report of one run shares: how the outputs were made (a sacrebleu-style signature).
+
+    Attributes:
+        warta_version: the version that wrote the outputs.
+        models: language pair -> the loaded model's name, revision, family, backend, device, weights.
+        settings: the run's settings as plain values.
+        segmenter: the sentence splitter's name.
+        glossary: path, sha256 and term count of the glossary, or None.
+    """
+
+    warta_version: str
+    models: dict[str, dict[str, str]] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
+    segmenter: str = ""
+    glossary: dict[str, Any] | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The fields as plain JSON values, in report order."""
+        return asdict(self)
+
+    @classmethod
+    def from_report(cls, report: dict[str, Any]) -> "RunInfo":
+        """The run info an earlier ``report.json`` recorded (keys this version does not know are left out)."""
+        names = {item.name for item in fields(cls)}
+        return cls(**{key: value for key, value in report.items() if key in names})
 
 
 def render_summary(article: Article) -> str:
@@ -18,7 +49,7 @@ def render_summary(article: Article) -> str:
     return json.dumps(summary, ensure_ascii=False, indent=2) + "\n"
 
 
-def build_report(article: Article, run_info: dict[str, object]) -> dict[str, object]:
+def build_report(article: Article, run_info: RunInfo) -> dict[str, object]:
     """``report.json``'s content: how this article's outputs were made.
 
     Args:
@@ -27,14 +58,14 @@ def build_report(article: Article, run_info: dict[str, object]) -> dict[str, obj
     """
     sentences = article.sentences()
     return {
-        **run_info,
+        **run_info.as_dict(),
         "input": {
             "path": str(article.source) if article.source else None,
             "name": article.name,
             "sha256": article.sha256,
             "encoding": article.encoding,
         },
-        "language": article.language,
+        "language": asdict(article.language),
         "counts": {
             "blocks": len(article.blocks),
             "sentences": len(sentences),

@@ -13,6 +13,7 @@ import hashlib
 from typing import Any
 
 from pipeline.article import Article
+from pipeline.outputs.report import RunInfo
 from pipeline.outputs.templating import template
 from pipeline.qa.flags import FLAG_MEANINGS, flag_order
 from pipeline.version import __version__
@@ -47,7 +48,7 @@ def page_title(article: Article) -> str:
     return article.name
 
 
-def render_review_page(article: Article, run_info: dict[str, object], targets: tuple[str, ...]) -> str:
+def render_review_page(article: Article, run_info: RunInfo, targets: tuple[str, ...]) -> str:
     """The HTML of ``review.html`` for a translated article."""
     from markupsafe import Markup
 
@@ -87,7 +88,7 @@ def render_review_page(article: Article, run_info: dict[str, object], targets: t
         title=page_title(article),
         source=str(article.source or article.name),
         version=__version__,
-        models=run_info.get("models", {}),
+        models=run_info.models,
         languages=languages,
         html_lang=_HTML_LANG,
         blocks=blocks,

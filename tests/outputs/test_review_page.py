@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.orchestrator import Warta
+from pipeline.outputs.report import RunInfo
 from pipeline.settings import Settings
 from models.tiny import REPO
 
@@ -232,7 +233,7 @@ def test_review_page_shows_the_source_list_numbers_not_bullets() -> None:
         ("list_item", "-", "Catatan tambahan."),
     ])
 
-    page = render_review_page(article, {}, ("en", "zh"))
+    page = render_review_page(article, RunInfo(warta_version="test"), ("en", "zh"))
 
     rows = re.findall(r'<tr class="row ([^"]*)".*?</tr>', page, flags=re.S)
     assert rows[1:] == ["list_item", "list_item", "list_item", "list_item", "list_item bullet"]
@@ -259,6 +260,6 @@ def test_review_page_heading_is_the_article_title(first: tuple[str, str, str], e
 
     article = _hand_translated([first, ("paragraph", "", "Warga diminta datang ke puskesmas.")])
 
-    page = render_review_page(article, {}, ("en", "zh"))
+    page = render_review_page(article, RunInfo(warta_version="test"), ("en", "zh"))
 
     assert re.search(r"<h1>(.*?)</h1>", page).group(1) == expected

@@ -15,7 +15,7 @@ from pipeline.sentences import split_article
 from pipeline.summary import summarize_article
 from pipeline.files import write_atomic
 from pipeline.outputs import write_article
-from pipeline.outputs.report import build_report, render_summary
+from pipeline.outputs.report import RunInfo, build_report, render_summary
 from pipeline.outputs.rows import TSV_COLUMNS, render_jsonl, render_tsv
 from pipeline.outputs.text import render_translation
 
@@ -254,7 +254,7 @@ def test_empty_summary_renders_an_empty_list() -> None:
 def test_report_says_how_the_outputs_were_made() -> None:
     article = translated_article()
     article.warnings.append("a reviewer should know this")
-    run_info = {"warta_version": "9.9", "models": {"id-en": {"name": "tiny"}}, "settings": {"beams": 4}}
+    run_info = RunInfo(warta_version="9.9", models={"id-en": {"name": "tiny"}}, settings={"beams": 4})
 
     report = build_report(article, run_info)
 
@@ -282,7 +282,7 @@ def test_report_counts_english_source_sentences() -> None:
     article = translated_article()
     article.sentences()[3].lang = "en"
 
-    assert build_report(article, {})["counts"]["english_source_sentences"] == 1
+    assert build_report(article, RunInfo(warta_version="test"))["counts"]["english_source_sentences"] == 1
 
 
 # --- writing files ------------------------------------------------------------------------------
@@ -330,7 +330,7 @@ def test_write_article_writes_exactly_the_contract_files(tmp_path: Path) -> None
     article = translated_article()
     folder = tmp_path / "out" / "delegasi"
 
-    written = write_article(article, folder, {"warta_version": "9.9"}, ("en", "zh"))
+    written = write_article(article, folder, RunInfo(warta_version="9.9"), ("en", "zh"))
 
     names = ["en.txt", "zh.txt", "en.docx", "zh.docx", "aligned.tsv", "aligned.jsonl", "aligned.xlsx",
              "article.tmx", "summary.json", "review.html", "report.json"]
@@ -357,7 +357,7 @@ def test_write_article_writes_exactly_the_contract_files(tmp_path: Path) -> None
 def test_write_article_writes_only_the_target_languages_text(tmp_path: Path) -> None:
     article = translated_article()
 
-    written = write_article(article, tmp_path, {}, ("en",))
+    written = write_article(article, tmp_path, RunInfo(warta_version="test"), ("en",))
 
     assert sorted(path.name for path in tmp_path.iterdir()) == [
         "aligned.jsonl", "aligned.tsv", "aligned.xlsx", "article.tmx", "en.docx", "en.txt", "report.json", "review.html",
@@ -368,10 +368,10 @@ def test_write_article_writes_only_the_target_languages_text(tmp_path: Path) -> 
 
 def test_write_article_overwrites_a_previous_run(tmp_path: Path) -> None:
     article = translated_article()
-    write_article(article, tmp_path, {}, ("en", "zh"))
+    write_article(article, tmp_path, RunInfo(warta_version="test"), ("en", "zh"))
     article.sentences()[0].en = "Changed title"
 
-    write_article(article, tmp_path, {}, ("en", "zh"))
+    write_article(article, tmp_path, RunInfo(warta_version="test"), ("en", "zh"))
 
     assert (tmp_path / "en.txt").read_text(encoding="utf-8").startswith("# Changed title\n\n")
     assert len(list(tmp_path.iterdir())) == 11  # replaced in place, no temporary files left
@@ -389,7 +389,7 @@ def test_markup_in_texts_comes_out_literally(tmp_path: Path) -> None:
     sentence.en = "Expert said <script>alert(1)</script> & ]]> done."
     sentence.zh = "专家说<script>alert(1)</script> & ]]>完毕。"
 
-    write_article(article, tmp_path, {}, ("en", "zh"))
+    write_article(article, tmp_path, RunInfo(warta_version="test"), ("en", "zh"))
 
     tsv = (tmp_path / "aligned.tsv").read_text(encoding="utf-8")
     assert tsv.splitlines()[6].split("\t")[3:6] == [MARKUP, sentence.en, sentence.zh]
