@@ -38,7 +38,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--model", action="append", type=_model_option, default=[], metavar="PAIR=NAME_OR_PATH",
-                        help="model for a pair: id-en, en-zh, id-zh (direct Chinese instead of the pivot); repeatable")
+                        help="model for a pair: id-en, en-zh, id-zh (direct Chinese instead of the pivot), or "
+                             "summarizer (the chat model of --summary abstractive); repeatable")
+    common.add_argument("--summary", default="extractive", choices=("extractive", "abstractive"),
+                        help="extractive: pick the release's most central sentences (no model); abstractive: a chat "
+                             "model writes the summary, warta translates it (default: extractive)")
     common.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"), help="where models run (default: auto)")
     common.add_argument("--offline", action="store_true", help="never download; models must be folders or already cached")
     common.add_argument("--backend", default="auto", choices=("auto", "transformers", "ctranslate2"),
@@ -57,19 +61,47 @@ def build_parser() -> argparse.ArgumentParser:
                            help="auto: refuse articles that are not Indonesian; id: translate anyway")
     translate.add_argument("--beams", type=int, default=4, help="beam size, 1 to 32 (default: 4)")
     translate.add_argument("--summary-sentences", type=int, default=3, help="sentences in the summary (default: 3)")
+    translate.add_argument("--summary-input-tokens", type=int, default=3072, metavar="N",
+                           help="most article tokens the summarizer reads; a longer article gives its most central "
+                                "sentences from start to end (default: 3072)")
     translate.add_argument("--formats", type=_comma_list, default=None, metavar="LIST",
                            help="outputs to write, comma-separated: txt,docx,tsv,jsonl,xlsx,tmx,summary,html "
                                 "(default: all; report.json is always written)")
     translate.add_argument("--glossary", type=Path, metavar="FILE",
-                           help="TSV of terms (id, en, zh) every translation is checked against (flag 'glossary')")
+                           help="TSV of terms (id, en, zh) whose renderings are enforced (flag 'glossary' where that failed)")
+    translate.add_argument("--memory", type=Path, metavar="FILE",
+                           help="translation memory ('memory add'): exact matches take the reviewed translation (flag "
+                                "'memory'), near ones are shown as suggestions on the review page")
     translate.add_argument("--force", action="store_true", help="redo articles that are already done")
     translate.add_argument("--window-sentences", type=int, default=512, metavar="N",
                            help="sentences of several articles translated together (default: 512); "
                                 "smaller writes articles sooner, larger fills batches better")
+    translate.add_argument("--executor", default="local", choices=("local", "ray"),
+                           help="where the work runs: local (this process) or ray (a Ray cluster; pip install 'warta[ray]')")
+    translate.add_argument("--ray-address", default=None, metavar="ADDRESS",
+                           help="the Ray cluster to use (default: RAY_ADDRESS, else a local Ray started for the run)")
+    translate.add_argument("--ray-actors", type=int, default=None, metavar="N",
+                           help="translation workers on Ray (default: one per GPU, else one per --ray-actor-cpus cores)")
+    translate.add_argument("--ray-actor-cpus", type=int, default=4, metavar="N",
+                           help="CPU cores per translation worker when Ray runs it on CPUs (default: 4)")
     translate.add_argument("-q", "--quiet", action="store_true", help="no progress bar or log lines; only errors and the final table")
 
     models = commands.add_parser("models", parents=[common], help="fetch or show the models for offline use")
     models.add_argument("action", choices=("download", "list"))
+
+    memory = commands.add_parser("memory", help="the translation memory of reviewed sentences",
+                                 description="Keep reviewed sentence pairs that 'translate --memory' reuses.")
+    memory_actions = memory.add_subparsers(dest="action", required=True)
+    memory_add = memory_actions.add_parser("add", help="import corrections.tsv, trusted TSV (--all) or TMX files")
+    memory_add.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                            help="corrections.tsv from the review page (approved/edited rows), a TSV with id/en/zh "
+                                 "columns (with --all), or a TMX 1.4b file")
+    memory_add.add_argument("--all", action="store_true", help="take every row of a TSV as reviewed, not only approved/edited")
+    memory_stats = memory_actions.add_parser("stats", help="what the memory holds")
+    memory_export = memory_actions.add_parser("export", help="write the memory as TMX 1.4b")
+    memory_export.add_argument("-o", "--out", type=Path, required=True, metavar="FILE.tmx", help="the TMX file to write")
+    for action in (memory_add, memory_stats, memory_export):
+        action.add_argument("--memory", type=Path, required=True, metavar="PATH", help="the memory file (SQLite)")
 
     evaluation = commands.add_parser("eval", help="sacreBLEU and chrF against reference translations",
                                      description="Score translations against references with sacreBLEU (BLEU, chrF).")
@@ -92,11 +124,18 @@ def _settings_from(args: argparse.Namespace) -> "Settings":
         backend=args.backend,
         compute_type=args.compute_type,
         beams=args.beams,
+        summary=args.summary,
         summary_sentences=args.summary_sentences,
+        summary_input_tokens=args.summary_input_tokens,
         offline=args.offline,
         force=args.force,
         window_sentences=args.window_sentences,
+        executor=args.executor,
+        ray_address=args.ray_address,
+        ray_actors=args.ray_actors,
+        ray_actor_cpus=args.ray_actor_cpus,
         glossary=args.glossary,
+        memory=args.memory,
         **({"formats": args.formats} if args.formats is not None else {}),
     )
 
@@ -156,6 +195,36 @@ def _models(args: argparse.Namespace) -> int:
         else:
             revision = known_revision(name)
             print(f"{pair}\t{name}\t{revision or 'not downloaded'}")
+    # the summarizer is fetched (and listed) when the abstractive summary is chosen or named
+    if args.summary == "abstractive" or any(pair == "summarizer" for pair, _ in args.model):
+        if args.action == "download":
+            print(f"summarizer\t{pool.summarizer_name}\t{pool.summarizer().info.revision}\tready")
+        else:
+            print(f"summarizer\t{pool.summarizer_name}\t{known_revision(pool.summarizer_name) or 'not downloaded'}")
+    return EXIT_OK
+
+
+def _memory(args: argparse.Namespace) -> int:
+    from pipeline.files import write_atomic
+    from pipeline.memory import TranslationMemory, read_pairs, render_memory_tmx
+
+    if args.action == "add":
+        pairs = {path: read_pairs(path, args.all) for path in args.files}  # every file read before any is stored
+        with TranslationMemory(args.memory, create=True) as memory:
+            for path, entries in pairs.items():
+                print(f"{path}\t{memory.add(entries)} entries")
+            print(f"{args.memory}\t{len(memory)} entries in all")
+        return EXIT_OK
+    with TranslationMemory(args.memory) as memory:
+        if args.action == "stats":
+            stats = memory.stats()
+            print(f"entries\t{stats.entries}\nwith en\t{stats.with_en}\nwith zh\t{stats.with_zh}")
+            print(f"oldest\t{stats.oldest or '-'}\nnewest\t{stats.newest or '-'}")
+            for origin, count in stats.origins.items():
+                print(f"from\t{origin}\t{count}")
+        else:
+            write_atomic(args.out, render_memory_tmx(memory.entries()))
+            print(f"{args.out}\t{len(memory)} entries")
     return EXIT_OK
 
 
@@ -205,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     from pipeline.errors import UsageError, WartaError
 
     try:
-        commands = {"translate": _translate, "models": _models, "eval": _eval}
+        commands = {"translate": _translate, "models": _models, "eval": _eval, "memory": _memory}
         return commands[args.command](args)
     except UsageError as error:
         print(f"warta: {error}", file=sys.stderr)

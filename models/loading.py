@@ -155,8 +155,26 @@ def _has_safetensors(folder: Path) -> bool:
     return (folder / "model.safetensors").is_file() or (folder / "model.safetensors.index.json").is_file()
 
 
+#: What ``load_model`` loads: transformers' auto class for each kind of model (``auto``: the
+#: one the model's config names, encoder-decoder or not).
+MODEL_KINDS = {"seq2seq": "AutoModelForSeq2SeqLM", "causal": "AutoModelForCausalLM", "auto": ""}
+
+
+def _auto_class(kind: str, config: Any) -> Any:
+    import transformers
+
+    if kind == "auto":
+        kind = "seq2seq" if getattr(config, "is_encoder_decoder", False) else "causal"
+    return getattr(transformers, MODEL_KINDS[kind])
+
+
 def load_seq2seq(name: str, offline: bool = False) -> LoadedModel:
-    """Load a sequence-to-sequence model and its tokenizer from a folder or a hub id.
+    """Load a sequence-to-sequence model (a translator) and its tokenizer; see ``load_model``."""
+    return load_model(name, offline, "seq2seq")
+
+
+def load_model(name: str, offline: bool = False, kind: str = "seq2seq") -> LoadedModel:
+    """Load a model and its tokenizer from a folder or a hub id.
 
     A hub id already in the cache is loaded from its snapshot folder, without any request to
     the hub; otherwise it is downloaded (unless ``offline``) into the standard cache.
@@ -164,6 +182,8 @@ def load_seq2seq(name: str, offline: bool = False) -> LoadedModel:
     Args:
         name: a local folder, or a Hugging Face id such as ``Helsinki-NLP/opus-mt-id-en``.
         offline: never use the network; the model must be a folder or already cached.
+        kind: ``seq2seq`` (translators), ``causal`` (chat models) or ``auto`` (either, as the
+            model's config says: the summarizer).
 
     Returns:
         The loaded model, on the CPU, in evaluation mode.
@@ -173,7 +193,7 @@ def load_seq2seq(name: str, offline: bool = False) -> LoadedModel:
     """
     if is_local_model(name):
         folder = Path(name).expanduser()
-        tokenizer, model, weights = _load_folder(folder, folder, name)
+        tokenizer, model, weights = _load_folder(folder, folder, name, kind)
         return LoadedModel(name, local_revision(folder), weights, tokenizer, model, folder)
     check_model_name(name)
     if cached_revision(name) is None:
@@ -184,7 +204,7 @@ def load_seq2seq(name: str, offline: bool = False) -> LoadedModel:
             )
         check_hub_reachable(name)
         log.info("downloading %s from the Hugging Face hub", name)
-        _download(name)
+        _download(name, kind)
     revision, snapshot = cached_snapshot(name) or ("unknown", Path(name))
     weights_folder, where = snapshot, ""
     if not _has_safetensors(snapshot):
@@ -192,7 +212,7 @@ def load_seq2seq(name: str, offline: bool = False) -> LoadedModel:
         if pull_request is not None:
             weights_folder, ref = pull_request
             where = f" from {ref} ({weights_folder.name[:12]})"
-    tokenizer, model, weights = _load_folder(snapshot, weights_folder, name)
+    tokenizer, model, weights = _load_folder(snapshot, weights_folder, name, kind)
     return LoadedModel(name, str(revision), weights + where, tokenizer, model, snapshot)
 
 
@@ -253,19 +273,20 @@ def _network_errors() -> tuple[type[BaseException], ...]:
     return tuple(errors)
 
 
-def _download(name: str) -> None:
+def _download(name: str, kind: str = "seq2seq") -> None:
     # transformers' own download: it prefers safetensors, finds them in a pull-request
     # revision when the main branch has only a pickle, and fills the standard cache.
-    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+    from transformers import AutoConfig, AutoTokenizer
 
     try:
+        auto_class = _auto_class(kind, AutoConfig.from_pretrained(name, trust_remote_code=False))
         AutoTokenizer.from_pretrained(name, trust_remote_code=False)
         try:
-            AutoModelForSeq2SeqLM.from_pretrained(name, use_safetensors=True, trust_remote_code=False)
+            auto_class.from_pretrained(name, use_safetensors=True, trust_remote_code=False)
         except OSError as error:
             if "safetensors" not in str(error):
                 raise
-            AutoModelForSeq2SeqLM.from_pretrained(name, use_safetensors=False, trust_remote_code=False)
+            auto_class.from_pretrained(name, use_safetensors=False, trust_remote_code=False)
     except (OSError, ValueError) as error:
         raise ModelError(
             f"cannot download model '{name}': {_first_line(error)}. Where the hub cannot be reached, run "
@@ -280,13 +301,8 @@ def _first_line(error: BaseException) -> str:
     return text or type(error).__name__
 
 
-def _load_folder(config_folder: Path, weights_folder: Path, name: str) -> tuple[Any, Any, str]:
-    from transformers import (
-        AutoConfig,
-        AutoModelForSeq2SeqLM,
-        AutoTokenizer,
-        GenerationConfig,
-    )
+def _load_folder(config_folder: Path, weights_folder: Path, name: str, kind: str = "seq2seq") -> tuple[Any, Any, str]:
+    from transformers import AutoConfig, AutoTokenizer, GenerationConfig
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()
@@ -308,7 +324,7 @@ def _load_folder(config_folder: Path, weights_folder: Path, name: str) -> tuple[
         safetensors = _has_safetensors(weights_folder)
         # Without safetensors: a pickle checkpoint, which transformers 5 reads with
         # torch.load(weights_only=True), so it cannot run code.
-        model = AutoModelForSeq2SeqLM.from_pretrained(
+        model = _auto_class(kind, config).from_pretrained(
             str(weights_folder), config=config, generation_config=generation, use_safetensors=safetensors, **common
         )
         weights = "safetensors" if safetensors else "pytorch (weights-only)"

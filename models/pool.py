@@ -6,13 +6,14 @@ from models.backends import Translator, get_backend, resolve_backend
 from models.devices import resolve_device
 from models.errors import ModelError, UsageError
 from models.loading import check_model_name
+from models.summarizer import DEFAULT_SUMMARIZER, Summarizer
 
 log = logging.getLogger(__name__)
 
-#: The language pairs a user can set with ``--model PAIR=NAME``. (DESIGN.md also names a
-#: ``summarizer`` pair for an abstractive model; the summary is extractive and needs none, so
-#: that pair is refused rather than silently ignored.)
+#: The language pairs a user can set with ``--model PAIR=NAME`` (and ``summarizer``, the chat
+#: model of ``--summary abstractive``, which is not a language pair).
 MODEL_PAIRS = ("id-en", "en-zh", "id-zh")
+SUMMARIZER = "summarizer"
 
 #: Apache-2.0 opus-mt models; Chinese goes id->en->zh (DESIGN.md: no good direct model).
 DEFAULT_MODELS = {
@@ -26,6 +27,7 @@ COMPUTE_TYPES = ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16
 
 # Shared by every pool in the process: a batch run and the API reuse loaded models.
 _LOADED: dict[tuple[str, str, str, str | None], Translator] = {}
+_SUMMARIZERS: dict[tuple[str, str], Summarizer] = {}
 
 
 class ModelPool:
@@ -49,14 +51,14 @@ class ModelPool:
         self, models: dict[str, str], device: str = "auto", backend: str = "transformers", offline: bool = False,
         compute_type: str | None = None,
     ):
-        unknown = set(models) - set(MODEL_PAIRS)
-        if "summarizer" in unknown:
-            raise UsageError("--model summarizer=... is not supported: the summary is extractive and uses no model")
+        unknown = set(models) - set(MODEL_PAIRS) - {SUMMARIZER}
         if unknown:
             raise UsageError(f"unknown model pair(s) {', '.join(sorted(unknown))} (pairs: {', '.join(MODEL_PAIRS)})")
         for name in models.values():
             check_model_name(name)
-        self.models = {**DEFAULT_MODELS, **models}
+        #: The summarizer's hub id or folder (loaded only for ``--summary abstractive``).
+        self.summarizer_name = models.get(SUMMARIZER, DEFAULT_SUMMARIZER)
+        self.models = {**DEFAULT_MODELS, **{pair: name for pair, name in models.items() if pair != SUMMARIZER}}
         self.device_request = device
         self.backend = resolve_backend(backend)
         if compute_type is not None and compute_type not in COMPUTE_TYPES:
@@ -101,6 +103,22 @@ class ModelPool:
             # they cannot run. transformers on the GPU is the next-fastest path (DESIGN.md).
             log.warning("%s; falling back to the transformers backend on cuda", error)
             return get_backend("transformers")(name, device=device, offline=self.offline)
+
+    def summarizer(self) -> Summarizer:
+        """The summarizer (a chat model, always through transformers), loading it on first use.
+
+        Raises:
+            ModelError: the model cannot be loaded or is not a chat model.
+        """
+        device = resolve_device(self.device_request)
+        key = (self.summarizer_name, device)
+        if key not in _SUMMARIZERS:
+            _SUMMARIZERS[key] = Summarizer(self.summarizer_name, device=device, offline=self.offline)
+        return _SUMMARIZERS[key]
+
+    def loaded_summarizer(self) -> Summarizer | None:
+        """The summarizer when it is loaded, else None."""
+        return next((model for (name, _), model in _SUMMARIZERS.items() if name == self.summarizer_name), None)
 
     def loaded(self) -> dict[str, Translator]:
         """The translators of this pool's pairs that are loaded, by pair."""

@@ -8,6 +8,7 @@ produce nonsense of the right shape, which is all that structure, alignment and 
 """
 
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -228,3 +229,139 @@ def build_default_pair(folder: Path) -> dict[str, Path]:
         "id-en": build_marian(folder / "id-en", indonesian, english + indonesian),
         "en-zh": build_marian(folder / "en-zh", english + indonesian, chinese, target_tokens=(">>cmn_Hans<<", ">>yue_Hant<<")),
     }
+
+
+#: ChatML, the chat format of Qwen2/2.5 (and Sailor2): what the tiny chat model's tokenizer uses.
+CHATML_TEMPLATE = (
+    "{%- for message in messages %}"
+    "{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}"
+    "{%- endfor %}"
+    "{%- if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{%- endif %}"
+)
+_CHAT_SPECIAL_TOKENS = ("<|endoftext|>", "<|im_start|>", "<|im_end|>")
+
+
+def train_qwen2_tokenizer(texts: list[str], vocab_size: int = 2000) -> Any:
+    """A Qwen2 tokenizer (byte-level BPE, Qwen's pre-tokenizer) trained on ``texts``, with ChatML."""
+    from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
+    from transformers import Qwen2Tokenizer
+    from transformers.models.qwen2.tokenization_qwen2 import PRETOKENIZE_REGEX
+
+    trainer_model = Tokenizer(models.BPE())
+    trainer_model.normalizer = normalizers.NFC()
+    trainer_model.pre_tokenizer = pre_tokenizers.Sequence([
+        pre_tokenizers.Split(Regex(PRETOKENIZE_REGEX), behavior="isolated"),
+        pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False),
+    ])
+    trainer_model.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=vocab_size, special_tokens=list(_CHAT_SPECIAL_TOKENS), show_progress=False,
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+    )
+    trainer_model.train_from_iterator(texts, trainer)
+    state = json.loads(trainer_model.to_str())["model"]
+    merges = [tuple(merge) if isinstance(merge, list) else tuple(merge.split(" ")) for merge in state["merges"]]
+    # tokenizers' BPE takes merges as pairs, whatever the hint on Qwen2Tokenizer says
+    tokenizer = Qwen2Tokenizer(vocab=state["vocab"], merges=merges, eos_token="<|im_end|>", pad_token="<|endoftext|>")  # type: ignore[arg-type]
+    tokenizer.add_special_tokens({"additional_special_tokens": ["<|im_start|>", "<|im_end|>"]})
+    tokenizer.chat_template = CHATML_TEMPLATE
+    return tokenizer
+
+
+def build_tiny_chat(
+    folder: Path,
+    texts: list[str] | None = None,
+    vocab_size: int = 2000,
+    hidden: int = 32,
+    layers: int = 2,
+    heads: int = 4,
+    kv_heads: int = 2,
+    intermediate: int = 64,
+    max_positions: int = 4096,
+    seed: int = 0,
+) -> Path:
+    """Build and save a tiny Qwen2 chat model (the default summarizer's family) into ``folder``.
+
+    The tokenizer is a byte-level BPE trained on ``texts`` (the sample article by default) with a large enough vocabulary that most words are one
+    token, and ChatML as its chat template; the weights are random, so the model writes words
+    of the sample in random order until its length limit. Loaded through the same code as
+    ``Qwen/Qwen2.5-1.5B-Instruct``.
+
+    Returns:
+        ``folder``.
+    """
+    import torch
+    from transformers import GenerationConfig, Qwen2Config, Qwen2ForCausalLM
+
+    folder.mkdir(parents=True, exist_ok=True)
+    if texts is None:
+        texts = sample_sentences()
+    tokenizer = train_qwen2_tokenizer(texts, vocab_size)
+    tokenizer.save_pretrained(folder)
+    vocabulary = tokenizer.get_vocab()
+    end_of_text, end_of_turn = vocabulary["<|endoftext|>"], vocabulary["<|im_end|>"]
+    config = Qwen2Config(
+        vocab_size=max(vocabulary.values()) + 1, hidden_size=hidden, num_hidden_layers=layers,
+        num_attention_heads=heads, num_key_value_heads=kv_heads, intermediate_size=intermediate,
+        max_position_embeddings=max_positions, tie_word_embeddings=True,
+        bos_token_id=end_of_text, eos_token_id=end_of_turn, pad_token_id=end_of_text,
+    )
+    torch.manual_seed(seed)
+    model = Qwen2ForCausalLM(config)
+    # Random weights would write pieces of words ("ambutanf"); a real model writes words. So the
+    # tiny model may only write whole words of its corpus, commas and full stops (and end its
+    # turn): everything else is suppressed in its own generation config.
+    words = {word for text in texts for word in re.findall(r"[^\W_]+", text)}
+    writable = {
+        token_id for token_id in vocabulary.values()
+        if (tokenizer.decode([token_id]).startswith(" ") and tokenizer.decode([token_id])[1:] in words)
+        or tokenizer.decode([token_id]) in (".", ",") or token_id == end_of_turn
+    }
+    model.generation_config = GenerationConfig(
+        bos_token_id=end_of_text, eos_token_id=[end_of_turn, end_of_text], pad_token_id=end_of_text,
+        suppress_tokens=sorted(set(vocabulary.values()) - writable),
+        # greedy decoding with random weights falls into short loops; no repeated pair of tokens
+        no_repeat_ngram_size=2,
+    )
+    model.save_pretrained(folder)
+    return folder
+
+
+def build_tiny_mt5(folder: Path, texts: list[str] | None = None, vocab_size: int = 400, seed: int = 0) -> Path:
+    """Build and save a tiny mT5 model (the family of mT5 summarizers such as XLSum) into ``folder``.
+
+    Its tokenizer is a SentencePiece unigram model trained on ``texts`` (the sample article by
+    default), laid out as T5's (``<pad>`` 0, ``</s>`` 1, ``<unk>`` 2); the weights are random.
+
+    Returns:
+        ``folder``.
+    """
+    import sentencepiece as spm
+    import torch
+    from transformers import MT5Config, MT5ForConditionalGeneration, T5Tokenizer
+
+    folder.mkdir(parents=True, exist_ok=True)
+    corpus = folder / "_corpus.txt"
+    corpus.write_text("\n".join(texts or sample_sentences()), encoding="utf-8")
+    spm.SentencePieceTrainer.train(
+        input=str(corpus), model_prefix=str(folder / "_spm"), vocab_size=vocab_size, model_type="unigram",
+        character_coverage=1.0, hard_vocab_limit=False, minloglevel=2, num_threads=1,
+        pad_id=0, eos_id=1, unk_id=2, bos_id=-1,
+    )
+    processor = spm.SentencePieceProcessor(model_file=str(folder / "_spm.model"))
+    vocabulary = [(processor.id_to_piece(i), processor.get_score(i)) for i in range(processor.get_piece_size())]
+    for leftover in folder.glob("_*"):
+        leftover.unlink()
+    tokenizer = T5Tokenizer(vocab=vocabulary, extra_ids=0)
+    tokenizer.save_pretrained(folder)
+    config = MT5Config(
+        vocab_size=len(tokenizer.get_vocab()), d_model=32, d_kv=8, d_ff=64, num_layers=1, num_decoder_layers=1,
+        num_heads=4, pad_token_id=0, eos_token_id=1, decoder_start_token_id=0,
+    )
+    torch.manual_seed(seed)
+    model = MT5ForConditionalGeneration(config)
+    # a few tokens at least, and neither padding nor <unk>, so that the random model's answer is never empty
+    model.generation_config.min_new_tokens = 8
+    model.generation_config.bad_words_ids = [[0], [2]]
+    model.save_pretrained(folder)
+    return folder

@@ -14,6 +14,26 @@ BLOCK_KINDS = ("title", "heading", "paragraph", "list_item", "table_cell")
 
 
 @dataclass
+class MemorySuggestion:
+    """A near match from the translation memory, offered beside the machine translation.
+
+    Attributes:
+        source: the remembered Indonesian sentence.
+        en, zh: its reviewed translations ("" when the memory has none).
+        similarity: how alike the two sentences are, 0-100 (rapidfuzz ratio).
+        numbers_match: both write the same numbers; when not, the suggestion needs them changed.
+        origin: the file the entry was imported from.
+    """
+
+    source: str
+    en: str
+    zh: str
+    similarity: float
+    numbers_match: bool
+    origin: str = ""
+
+
+@dataclass
 class Sentence:
     """One source sentence and everything later stages learn about it.
 
@@ -26,6 +46,15 @@ class Sentence:
         flags: QA and processing flags, e.g. ``"split"`` when the sentence was too long for
             the model and was translated in pieces.
         qa: QA flag -> the target languages that raised it (``{"number": ["zh"]}``).
+        remembered: the targets taken from the translation memory (``pipeline.memory``),
+            which translation then skips.
+        suggestion: a near match from the translation memory, shown to the reviewer, not used.
+        scores: target -> the model's mean log-probability per output token (0 is certain;
+            the pivot's Chinese adds both steps); a target taken from memory has none.
+        protected: the spans kept verbatim through translation (``pipeline.spans``), each
+            ``{"kind": "url", "text": "https://..."}`` (issue 14).
+        enforced: target -> the glossary term ids whose prescribed rendering was put into
+            that translation because the model had missed it (``pipeline.terms``).
     """
 
     text: str
@@ -35,6 +64,17 @@ class Sentence:
     zh: str = ""
     flags: list[str] = field(default_factory=list)
     qa: dict[str, list[str]] = field(default_factory=dict)
+    remembered: tuple[str, ...] = ()
+    suggestion: MemorySuggestion | None = None
+    scores: dict[str, float] = field(default_factory=dict)
+    protected: list[dict[str, str]] = field(default_factory=list)
+    enforced: dict[str, list[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # a stored article (pipeline.batch.stored) gives a list and a dict back
+        self.remembered = tuple(self.remembered)
+        if isinstance(self.suggestion, dict):
+            self.suggestion = MemorySuggestion(**self.suggestion)
 
     def add_flag(self, flag: str) -> None:
         """Add ``flag`` once, keeping the order flags were raised in."""
@@ -65,12 +105,15 @@ class Block:
 
 @dataclass
 class SummarySentence:
-    """A sentence of the summary with the source sentence it comes from.
+    """A sentence of the summary with the source sentences that support it.
 
     Attributes:
-        block: 1-based block number of the source sentence (as in ``aligned.tsv``).
-        sentence: 1-based sentence number within that block.
+        block: 1-based block number of the source sentence (as in ``aligned.tsv``): the one an
+            extractive summary picked, or a written sentence's best source; 0 when none.
+        sentence: 1-based sentence number within that block (0 when none).
         id, en, zh: the sentence in the three languages.
+        sources: (block, sentence) of the release sentences that support it, best first.
+        flags: ``unsupported`` when it states a number, date or name found in no source row.
     """
 
     block: int
@@ -78,6 +121,12 @@ class SummarySentence:
     id: str
     en: str
     zh: str
+    sources: list[tuple[int, int]] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # a stored article gives lists back for the pairs
+        self.sources = [(int(block), int(sentence)) for block, sentence in self.sources]
 
 
 @dataclass
@@ -111,6 +160,9 @@ class Article:
         encoding: how the input was decoded, e.g. ``"utf-8"`` or ``"utf-8-sig"``.
         language: the document-level language check (filled by the language stage).
         summary: the summary sentences (filled by the summary stage).
+        summary_method: ``extractive`` or ``abstractive``: how the summary was made.
+        summary_model: the summarizer's name, revision, family, backend, device and weights
+            when a model wrote the summary, else None.
         warnings: things a reviewer should know that are not errors.
         timings: seconds spent per stage.
     """
@@ -122,6 +174,8 @@ class Article:
     encoding: str = "utf-8"
     language: LanguageCheck = field(default_factory=LanguageCheck)
     summary: list[SummarySentence] = field(default_factory=list)
+    summary_method: str = "extractive"
+    summary_model: dict[str, str] | None = None
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 

@@ -18,14 +18,16 @@ from models.backends import resolve_backend
 from models.pool import ModelPool
 from pipeline.article import Article
 from pipeline.language import check_article_language
+from pipeline.memory import TranslationMemory, apply_memory
 from pipeline.outputs import write_article
 from pipeline.outputs.report import RunInfo
 from pipeline.qa import check_article
+from pipeline.qa.confidence import flag_low_confidence
 from pipeline.qa.glossary import check_glossary, load_glossary
 from pipeline.reading import parse_article_bytes, parse_article_text, read_article
 from pipeline.sentences import split_article
 from pipeline.settings import Settings
-from pipeline.summary import summarize_article
+from pipeline.summary import summarize_articles
 from pipeline.translation import translate_articles
 from pipeline.version import __version__
 
@@ -43,7 +45,7 @@ class Warta:
 
     Raises:
         UsageError: settings that do not fit together, or an optional backend not installed.
-        InputError: the glossary file cannot be read.
+        InputError: the glossary or the translation memory file cannot be read.
     """
 
     def __init__(self, settings: Settings | None = None):
@@ -54,6 +56,7 @@ class Warta:
             self.settings.models, self.settings.device, self.settings.backend, self.settings.offline, self.settings.compute_type
         )
         self.glossary = load_glossary(Path(self.settings.glossary)) if self.settings.glossary else None
+        self.memory = TranslationMemory(Path(self.settings.memory)) if self.settings.memory else None
 
     def prepare(self, article: Article) -> Article:
         """Split an article read from disk or text into sentences and check its language.
@@ -95,8 +98,11 @@ class Warta:
         started = time.perf_counter()
         total = sum(len(article.sentences()) for article in articles)
         progress = _SentenceProgress(on_progress, total, self._passes()) if on_progress else None
+        if self.memory is not None:
+            # before translation: remembered rows are not sent to the models (issue 13)
+            apply_memory(articles, self.memory, self.settings.targets)
         translate_articles(articles, self.pool, self.settings.targets, self.settings.beams,
-                           progress.segments_finished if progress else None)
+                           progress.segments_finished if progress else None, self.glossary)
         elapsed = time.perf_counter() - started
         total = sum(len(article.sentences()) for article in articles) or 1
         for article in articles:
@@ -106,8 +112,12 @@ class Warta:
                 check_article(article, self.settings.targets)
                 if self.glossary is not None:
                     check_glossary(article, self.glossary, self.settings.targets)
-            with _timed(article, "summary"):
-                summarize_article(article, self.settings.summary_sentences)
+                flag_low_confidence(article, self.settings.targets)
+        started = time.perf_counter()
+        # after QA, in one call: an abstractive summarizer writes several articles' summaries at once
+        summarize_articles(articles, self.settings, self.pool)
+        for article in articles:
+            article.timings["summary"] = article.timings.get("summary", 0.0) + (time.perf_counter() - started) / len(articles)
         if progress:
             progress.finish()
         return articles
@@ -143,25 +153,39 @@ class Warta:
 
     def run_info(self) -> RunInfo:
         """What every report of this run shares: version, models, settings, segmenter."""
+        models = {pair: translator.info.as_dict() for pair, translator in self.pool.loaded().items()}
+        summarizer = self.pool.loaded_summarizer() if self.settings.summary == "abstractive" else None
+        if summarizer is not None:
+            models["summarizer"] = summarizer.info.as_dict()
         return RunInfo(
             warta_version=__version__,
-            models={pair: translator.info.as_dict() for pair, translator in self.pool.loaded().items()},
+            models=models,
             settings=self.settings.as_dict(),
             segmenter=SEGMENTER,
             glossary=(
                 {"path": str(self.glossary.path), "sha256": self.glossary.sha256, "terms": len(self.glossary.terms)}
                 if self.glossary else None
             ),
+            memory=(
+                {"path": str(self.memory.path), "entries": len(self.memory), "digest": self.memory.digest()}
+                if self.memory is not None else None
+            ),
         )
 
-    def write(self, article: Article, folder: Path) -> list[Path]:
+    def write(self, article: Article, folder: Path, run_info: RunInfo | None = None) -> list[Path]:
         """Write the article's outputs into ``folder`` (created if needed).
+
+        Args:
+            article: a translated article.
+            folder: its output folder.
+            run_info: what the reports say about the run; None for this ``Warta``'s
+                (a batch run on Ray passes the models its workers loaded).
 
         Returns:
             The files written.
         """
         with _timed(article, "write"):
-            return write_article(article, Path(folder), self.run_info(), self.settings.targets, self.settings.formats)
+            return write_article(article, Path(folder), run_info or self.run_info(), self.settings.targets, self.settings.formats)
 
 
 class _SentenceProgress:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from models.tiny import REPO, SAMPLE_ARTICLE, build_default_pair, build_m2m100, build_nllb, sample_sentences
+from models.tiny import REPO, SAMPLE_ARTICLE, build_default_pair, build_m2m100, build_nllb, build_tiny_chat, sample_sentences
 
 DEFAULT_IDS = {"id-en": "Helsinki-NLP/opus-mt-id-en", "en-zh": "Helsinki-NLP/opus-mt-en-zh"}
 FAKE_COMMIT = {"id-en": "1" * 40, "en-zh": "2" * 40}
@@ -44,6 +44,12 @@ def tiny_nllb(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def tiny_m2m100(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny M2M100 model folder (direct id->zh)."""
     return build_m2m100(tmp_path_factory.mktemp("tiny-m2m100") / "m2m100", sample_sentences())
+
+
+@pytest.fixture(scope="session")
+def tiny_chat(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny Qwen2 chat model folder (the default summarizer's family, ChatML template)."""
+    return build_tiny_chat(tmp_path_factory.mktemp("tiny-chat") / "chat")
 
 
 @pytest.fixture(scope="session")

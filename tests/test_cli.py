@@ -57,6 +57,30 @@ def test_sample_article_with_local_model_folders(tiny_models, sample_article, tm
     assert report["counts"]["sentences"] == len(cells)
 
 
+def test_abstractive_summary_end_to_end(tiny_models, tiny_chat, sample_article, tmp_path: Path):
+    out = tmp_path / "out"
+    result = run_cli("translate", sample_article, "-o", out, "--beams", "1", "--summary", "abstractive",
+                     "--summary-sentences", "2", "--offline", "--model", f"id-en={tiny_models['id-en']}",
+                     "--model", f"en-zh={tiny_models['en-zh']}", "--model", f"summarizer={tiny_chat}")
+    assert result.returncode == 0, result.stderr
+    folder = out / sample_article.stem
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    assert summary["method"] == "abstractive" and summary["model"] == str(tiny_chat)
+    assert summary["revision"].startswith("local:")
+    rows = [row.split("\t") for row in (folder / "aligned.tsv").read_text(encoding="utf-8").splitlines()[1:]]
+    positions = {(int(row[0]), int(row[1])): number for number, row in enumerate(rows, start=1)}
+    html = (folder / "review.html").read_text(encoding="utf-8")
+    assert summary["sentences"]
+    for item in summary["sentences"]:
+        assert item["id"] and item["en"] and item["zh"]
+        assert item["id"] not in {row[3] for row in rows}  # written, not picked
+        assert item["sources"] and all((s["block"], s["sentence"]) in positions for s in item["sources"])
+        for source in item["sources"]:
+            assert f'href="#row-{positions[(source["block"], source["sentence"])]}"' in html
+    report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+    assert report["models"]["summarizer"]["name"] == str(tiny_chat) and report["settings"]["summary"] == "abstractive"
+
+
 def test_default_model_ids_resolve_from_the_hub_cache(hub_cache, sample_article, tmp_path: Path):
     result = run_cli("translate", sample_article, "-o", tmp_path, "--offline", "--beams", "2")
     assert result.returncode == 0, result.stderr

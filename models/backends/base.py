@@ -39,10 +39,17 @@ class Translation:
         text: the translation.
         hit_length_limit: generation stopped at the output length limit rather than at the
             end-of-sentence token, so the text may be incomplete.
+        score: the model's mean log-probability per output token (end-of-sentence included,
+            a forced language token not), from the distribution it chose from (after the
+            generation rules: banned tokens, minimum length); 0 is certain. Both backends
+            give the same value for the same output (issue 13). None when not measured.
+        tokens: how many output tokens the score is the mean of.
     """
 
     text: str
     hit_length_limit: bool = False
+    score: float | None = None
+    tokens: int = 0
 
 
 # Output length limit for a batch: grows with its longest input. id->en and en->zh outputs

@@ -204,11 +204,19 @@ class CTranslate2Translator(BatchedTranslator):
             # transformers lets max_new_tokens win over a larger min_new_tokens; so must we.
             min_decoding_length=min(self._min_length + (1 if prefix else 0), max_output_tokens),
             suppress_sequences=self._banned or None,
+            # The mean log-probability per output token, the end token included (CTranslate2
+            # divides the sum by the length), from the distribution after the generation rules:
+            # what the transformers backend reports too (tests/models/test_scores.py).
+            return_scores=True,
         )
         translations = []
         for output in outputs:
             hypothesis = output.hypotheses[0]
             produced = hypothesis[1:] if prefix else hypothesis
             text = self.tokenizer.decode(self.tokenizer.convert_tokens_to_ids(produced), skip_special_tokens=True).strip()
-            translations.append(Translation(text, hit_length_limit=len(hypothesis) >= max_output_tokens))
+            hit_limit = len(hypothesis) >= max_output_tokens
+            # the end token counts in the mean unless the length limit cut the output
+            scored = len(produced) + (0 if hit_limit else 1)
+            score = float(output.scores[0]) if output.scores else None
+            translations.append(Translation(text, hit_length_limit=hit_limit, score=score, tokens=scored if score is not None else 0))
         return translations

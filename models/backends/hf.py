@@ -65,14 +65,35 @@ class TransformersTranslator(BatchedTranslator):
         if control.forced_bos_token_id is not None:
             options["forced_bos_token_id"] = control.forced_bos_token_id
         with torch.inference_mode():
-            generated = self.model.generate(**inputs, **options)
+            output = self.model.generate(**inputs, **options, output_scores=True, return_dict_in_generate=True)
+            # Per-token log-probabilities of the chosen tokens. normalize_logits=True takes the
+            # log-softmax of the scores generate chose from (after its rules: banned tokens,
+            # minimum length), which is what CTranslate2's return_scores measures, so both
+            # backends give one number for one output (issue 13); with beams, beam_indices
+            # follows each finished hypothesis back through the beams.
+            transition = self.model.compute_transition_scores(
+                output.sequences, output.scores, getattr(output, "beam_indices", None) if beams > 1 else None, normalize_logits=True
+            ).tolist()
+        generated = output.sequences
         # Position 0 is the decoder start token; NLLB and M2M100 then have the forced language
         # token, which some tokenizers (M2M100 saved without its language list) would not
         # drop as special when decoding.
         skip = 2 if control.forced_bos_token_id is not None else 1
         rows = generated.tolist()
         texts_out = self.tokenizer.batch_decode(generated[:, skip:], skip_special_tokens=True)
-        return [Translation(text.strip(), self._hit_limit(row[1:], max_new_tokens)) for text, row in zip(texts_out, rows)]
+        return [
+            Translation(text.strip(), self._hit_limit(row[1:], max_new_tokens), *self._mean_log_probability(row[1:], scores, skip - 1))
+            for text, row, scores in zip(texts_out, rows, transition)
+        ]
+
+    def _mean_log_probability(self, generated: list[int], scores: list[float], forced: int) -> tuple[float | None, int]:
+        # The tokens up to and including the first end-of-sentence token; what follows is
+        # padding of a batch. The forced language token is left out: it was not chosen.
+        config = self.model.generation_config
+        eos_ids = set(config.eos_token_id) if isinstance(config.eos_token_id, list) else {config.eos_token_id}
+        end = next((index + 1 for index, token in enumerate(generated) if token in eos_ids), len(generated))
+        chosen = [score for score in scores[forced:end] if score > float("-inf")]
+        return (sum(chosen) / len(chosen), len(chosen)) if chosen else (None, 0)
 
     def _hit_limit(self, generated: list[int], max_new_tokens: int) -> bool:
         # A row that runs to the limit with no end-of-sentence token before its last place

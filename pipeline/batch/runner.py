@@ -11,6 +11,9 @@
 * Models load once; sentences of several articles are translated together (a *window* of
   about ``Settings.window_sentences`` sentences), so batches are full and sorted by length
   across articles, and each window's articles are written as soon as it is translated.
+* An executor (``pipeline.batch.executor``) does the reading and the translating: in this
+  process (``local``), or in Ray tasks and actors (``ray``). Everything else stays here, the
+  same for both: the state, the skip and resume rules, the windows, and every write.
 * The state (``pipeline.batch.state``, SQLite, one transaction per article) makes the run
   resumable: an article whose input and fingerprint (settings that shape the output, model
   revisions, warta's version) are unchanged is skipped; ``--force`` redoes all. Asking for
@@ -29,20 +32,22 @@ import logging
 import os
 import signal
 import time
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import FrameType
 from typing import TextIO
 
 from models.loading import known_revision
 from pipeline.article import Article
+from pipeline.batch.executor import EXECUTORS, Executor, LocalExecutor, Window, WindowAbandoned, WindowResult, fatal_error, stops_run
 from pipeline.batch.lock import OutputLock
 from pipeline.batch.manifest import is_output_folder, mark_output_folder, write_manifest
 from pipeline.batch.progress import Progress
 from pipeline.batch.state import ArticleRow, BatchState, printable
 from pipeline.batch.stored import dump_article, load_article
 from pipeline.batch.walking import ArticleJob, assign_names, find_articles
-from pipeline.errors import InputError, WartaError
+from pipeline.errors import UsageError, WartaError
 from pipeline.files import TEMPORARY_NAME, sha256_of_file
 from pipeline.orchestrator import Warta
 from pipeline.outputs import ARTICLE_OUTPUTS, output_files, write_article
@@ -102,6 +107,9 @@ def model_revisions(warta: Warta) -> dict[str, str]:
     revisions = {"runtime": f"{warta.pool.backend}:{resolve_device(warta.settings.device)}:{warta.settings.compute_type}"}
     if warta.glossary is not None:
         revisions["glossary"] = warta.glossary.sha256  # a changed glossary changes the flags
+    if warta.memory is not None:
+        # a grown or corrected memory redoes the articles, so those it now covers take it (issue 13)
+        revisions["memory"] = f"{len(warta.memory)}:{warta.memory.digest()}"
     for pair in _pairs_used(warta):
         name = warta.pool.models[pair]
         revision = known_revision(name)
@@ -110,6 +118,9 @@ def model_revisions(warta: Warta) -> dict[str, str]:
             # Read back from the cache as the next run will; the loaded revision when there is none.
             revision = known_revision(name) or translator.info.revision
         revisions[pair] = f"{name}@{revision}"
+    if warta.settings.summary == "abstractive":
+        name = warta.pool.summarizer_name
+        revisions["summarizer"] = f"{name}@{known_revision(name) or warta.pool.summarizer().info.revision}"
     return revisions
 
 
@@ -122,10 +133,6 @@ def _pairs_used(warta: Warta) -> list[str]:
     if "zh" in targets:
         pairs.extend(["id-zh", "en-zh"] if direct else ["en-zh"])  # en-zh: English sentences
     return [pair for pair in pairs if pool.has(pair)]
-
-
-class _WindowAbandoned(Exception):
-    """Raised from the progress callback to abandon a window after SIGTERM."""
 
 
 class _StopRequest:
@@ -164,7 +171,25 @@ class _StopRequest:
             signal.signal(number, previous)  # type: ignore[arg-type]
 
 
-def run_translate(inputs: list[Path], out: Path, warta: Warta, quiet: bool = False, stream: TextIO | None = None) -> BatchResult:
+def make_executor(warta: "Warta") -> Executor:
+    """The executor ``warta.settings.executor`` names, connected and ready.
+
+    Raises:
+        UsageError: an unknown executor, or ``ray`` without Ray installed (the message names
+            ``pip install 'warta[ray]'``), or a Ray address that cannot be reached.
+    """
+    name = warta.settings.executor
+    if name == "local":
+        return LocalExecutor(warta)
+    if name == "ray":
+        from pipeline.batch.ray_executor import RayExecutor
+
+        return RayExecutor.connect(warta)
+    raise UsageError(f"--executor takes {' or '.join(EXECUTORS)}; got '{name}'")
+
+
+def run_translate(inputs: list[Path], out: Path, warta: Warta, quiet: bool = False, stream: TextIO | None = None,
+                  executor: Executor | None = None) -> BatchResult:
     """Translate every article among ``inputs`` into ``out``, resumably.
 
     Args:
@@ -173,12 +198,14 @@ def run_translate(inputs: list[Path], out: Path, warta: Warta, quiet: bool = Fal
         warta: the translator, with the run's settings.
         quiet: no progress output (failures and the final table are still printed).
         stream: where progress goes (default: standard error).
+        executor: where the reading and translating happen; None for the one
+            ``warta.settings.executor`` names, started here and closed at the end.
 
     Returns:
         What the run did.
 
     Raises:
-        UsageError: an input does not exist.
+        UsageError: an input does not exist, or ``--executor ray`` without Ray installed.
         InputError: the output folder is busy (another run holds it) or its state is broken.
         ModelError: a model cannot be loaded.
         WartaError: warta's installation is incomplete (a module is missing).
@@ -186,6 +213,19 @@ def run_translate(inputs: list[Path], out: Path, warta: Warta, quiet: bool = Fal
     started = time.monotonic()
     found, unreadable = find_articles(inputs, exclude=out)
     result = BatchResult()
+    own_executor = executor is None
+    executor = executor or make_executor(warta)  # before anything is written: Ray may be missing
+    try:
+        _run_locked(out, warta, executor, found, unreadable, result, quiet, stream)
+    finally:
+        if own_executor:
+            executor.close()
+        result.seconds = time.monotonic() - started
+    return result
+
+
+def _run_locked(out: Path, warta: Warta, executor: Executor, found: list[ArticleJob], unreadable: list[tuple[str, str]],
+                result: BatchResult, quiet: bool, stream: TextIO | None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     with OutputLock(out):
         mark_output_folder(out)
@@ -200,7 +240,7 @@ def run_translate(inputs: list[Path], out: Path, warta: Warta, quiet: bool = Fal
                 progress.message(f"warta: {path}: {reason}")
             fingerprint = warta.settings.output_fingerprint(model_revisions(warta))
             with _StopRequest(progress) as stop:
-                _Run(out, warta, state, fingerprint, progress, result, stop).run(jobs)
+                _Run(out, warta, executor, state, fingerprint, progress, result, stop).run(jobs)
             result.stop_signal = stop.signal if result.interrupted else None
         finally:
             if progress is not None:
@@ -211,8 +251,6 @@ def run_translate(inputs: list[Path], out: Path, warta: Warta, quiet: bool = Fal
                 write_index(out, dict(records))
             finally:
                 state.close()
-                result.seconds = time.monotonic() - started
-    return result
 
 
 def _remove_stale_temporary_files(out: Path) -> None:
@@ -226,20 +264,6 @@ def _remove_stale_temporary_files(out: Path) -> None:
                 (Path(folder) / name).unlink(missing_ok=True)
 
 
-def _fatal(error: BaseException) -> BaseException | None:
-    """The error to stop the run with, when ``error`` is not a bad input but a fault of the installation or machine."""
-    cause: BaseException | None = error
-    while cause is not None:
-        if isinstance(cause, ImportError):
-            missing = f"the module '{cause.name}' is missing" if cause.name else str(cause)
-            return WartaError(f"warta's installation is incomplete: {missing} ({cause}); "
-                              f"reinstall it (pip install -e . or pip install warta) and run again")
-        if isinstance(cause, MemoryError):
-            return cause
-        cause = cause.__cause__ or cause.__context__
-    return None
-
-
 def _reason(error: Exception) -> str:
     return printable(str(error) if isinstance(error, WartaError) else f"{type(error).__name__}: {error}")
 
@@ -247,33 +271,59 @@ def _reason(error: Exception) -> str:
 class _Run:
     """One run's loop over its jobs: skip, read, translate in windows, write, record."""
 
-    def __init__(self, out: Path, warta: Warta, state: BatchState, fingerprint: str, progress: Progress,
+    def __init__(self, out: Path, warta: Warta, executor: Executor, state: BatchState, fingerprint: str, progress: Progress,
                  result: BatchResult, stop: _StopRequest):
-        self.out, self.warta, self.state, self.fingerprint = out, warta, state, fingerprint
+        self.out, self.warta, self.executor, self.state, self.fingerprint = out, warta, executor, state, fingerprint
         self.progress, self.result, self.stop = progress, result, stop
         self.settings = warta.settings
         self.wanted = output_files(self.settings.formats, self.settings.targets)
+        self.hashes: dict[str, str | None] = {}  # job name -> sha256 of its input, for a failure before reading
 
     def run(self, jobs: list[ArticleJob]) -> None:
-        window: list[tuple[ArticleJob, Article]] = []
-        sentences = 0
-        for index, job in enumerate(jobs):
+        # A pull chain: each window translated asks for the next, which asks the executor for
+        # read articles, which asks for the jobs that are not skipped. The local executor so
+        # reads, translates and writes one window after the other; the Ray one pulls ahead.
+        try:
+            for window_result in self.executor.translate(self._windows(jobs), self._on_progress):
+                self._finish_window(window_result)
+        except WindowAbandoned:
+            self.result.interrupted = True
+
+    def _jobs_to_read(self, jobs: list[ArticleJob]) -> Iterator[ArticleJob]:
+        for job in jobs:
             if self.stop.requested:
                 self.result.interrupted = True
-                break
-            article = self._prepare(job)
+                return
+            if not self._skipped(job):
+                yield job
+
+    def _windows(self, jobs: list[ArticleJob]) -> Iterator[Window]:
+        window: Window = []
+        sentences = 0
+        for job, outcome in self.executor.prepare(self._jobs_to_read(jobs)):
+            article = self._prepared(job, outcome)
             if article is not None:
                 window.append((job, article))
                 sentences += len(article.sentences())
-            if window and (sentences >= self.settings.window_sentences or index == len(jobs) - 1):
-                self._translate_window(window)
+            if window and sentences >= self.settings.window_sentences:
+                if self.stop.requested:
+                    break
+                self.progress.window_started(len(window), sentences)
+                yield window
                 window, sentences = [], 0
-        # A window left over after an interruption was read but not translated: nothing was
-        # written for its articles, and the next run does them.
+        if self.stop.requested:
+            # A window left over after an interruption was read but not translated: nothing
+            # was written for its articles, and the next run does them.
+            self.result.interrupted = True
+            return
+        if window:
+            self.progress.window_started(len(window), sentences)
+            yield window
 
-    def _prepare(self, job: ArticleJob) -> Article | None:
+    def _skipped(self, job: ArticleJob) -> bool:
         # Hash first: an unchanged article is skipped without being parsed or language-checked.
         sha256 = sha256_of_file(job.path, _MAX_HASHED_BYTES)
+        self.hashes[job.name] = sha256
         row = self.state.by_name(job.name)
         # assign_names gave this job the row's folder: the row is its own, or its input is gone
         # (the archive moved) and the same content is still current.
@@ -286,21 +336,25 @@ class _Run:
                 self.state.mark_skipped(job.name)
                 self.result.skipped.append(job.name)
                 self.progress.article_finished(job.name, "skipped", reason="unchanged")
-                return None
-        try:
-            article = self.warta.read_file(job.path, name=job.name)
-            if printable(str(job.path)) != str(job.path):
-                # A name that is not valid UTF-8: reports and pages show it escaped, as the
-                # manifest does (the exact bytes are in the state and the manifest).
-                article.source = Path(printable(str(job.path)))
-            return article
-        except Exception as error:  # noqa: BLE001 - any fault of one file fails that file alone
-            fatal = _fatal(error)
+                return True
+        return False
+
+    def _prepared(self, job: ArticleJob, outcome: Article | Exception) -> Article | None:
+        """The article read for ``job``, or None after failing the job with the reading error."""
+        if isinstance(outcome, Exception):  # any fault of one file fails that file alone
+            fatal = fatal_error(outcome)
             if fatal is not None:
-                raise fatal from error
-            reason = _reason(error).removeprefix(f"{printable(str(job.path))}: ")
-            self._fail(job, reason, sha256)
+                raise fatal from outcome
+            reason = _reason(outcome)
+            for given in (job.path, job.path.absolute()):  # a Ray worker reads the absolute path
+                reason = reason.removeprefix(f"{printable(str(given))}: ")
+            self._fail(job, reason, self.hashes.get(job.name))
             return None
+        if printable(str(job.path)) != str(job.path):
+            # A name that is not valid UTF-8: reports and pages show it escaped, as the
+            # manifest does (the exact bytes are in the state and the manifest).
+            outcome.source = Path(printable(str(job.path)))
+        return outcome
 
     def _write_views(self, job: ArticleJob, row: ArticleRow, missing: list[str]) -> bool:
         """Write the outputs ``missing`` from the stored article; False when that cannot be done."""
@@ -319,7 +373,7 @@ class _Run:
                             if output_files((name,), self.settings.targets) & set(missing))
             written = write_article(article, folder, run_info, self.settings.targets, formats, remove_stale=False)
         except Exception as error:  # noqa: BLE001 - then translate it again, which also writes them
-            fatal = _fatal(error)
+            fatal = fatal_error(error)
             if fatal is not None:
                 raise fatal from error
             log.warning("%s: cannot write %s from the stored translation (%s); translating again",
@@ -329,54 +383,35 @@ class _Run:
         self.progress.message(f"warta: {job.name}: wrote {', '.join(missing)} from the stored translation")
         return True
 
-    def _translate_window(self, window: list[tuple[ArticleJob, Article]]) -> None:
-        self.progress.window_started(len(window), sum(len(article.sentences()) for _, article in window))
-        try:
-            self.warta.translate_prepared([article for _, article in window], on_progress=self._on_progress)
-        except _WindowAbandoned:
-            self.result.interrupted = True
-            return
-        except Exception as error:  # noqa: BLE001 - isolate the article that broke the window
-            fatal = _fatal(error)
-            if fatal is not None:
-                raise fatal from error
-            if isinstance(error, WartaError) and not isinstance(error, InputError):
-                raise  # a model that cannot be loaded, bad settings: every article would fail
-            if len(window) == 1:
-                job, _ = window[0]
-                self._fail(job, f"translation failed: {_reason(error)}", window[0][1].sha256, read=True)
-                return
-            # Translate them one at a time to find which one failed; the others go through.
-            for job, article in window:
-                self._translate_window_alone(job, article)
-            return
-        for job, article in window:
-            self._write(job, article)
-
-    def _translate_window_alone(self, job: ArticleJob, article: Article) -> None:
-        try:
-            self.warta.translate_prepared([article])
-        except Exception as error:  # noqa: BLE001
-            fatal = _fatal(error)
-            if fatal is not None:
-                raise fatal from error
-            self._fail(job, f"translation failed: {_reason(error)}", article.sha256, read=True)
-            return
-        self._write(job, article)
+    def _finish_window(self, window_result: WindowResult) -> None:
+        """Write each translated article of a window that came back; fail those whose translation failed."""
+        run_info = None
+        if window_result.models is not None:  # translated elsewhere: the reports name the models it loaded
+            run_info = replace(self.warta.run_info(), models=window_result.models)
+        for (job, article), outcome in zip(window_result.window, window_result.outcomes, strict=True):
+            if isinstance(outcome, Exception):
+                fatal = fatal_error(outcome)
+                if fatal is not None:
+                    raise fatal from outcome
+                if stops_run(outcome):
+                    raise outcome  # a model that cannot be loaded, bad settings: every article would fail
+                self._fail(job, f"translation failed: {_reason(outcome)}", article.sha256, read=True)
+            else:
+                self._write(job, outcome, run_info)
 
     def _on_progress(self, sentences: float) -> None:
         self.progress.sentences_translated(sentences)
         if self.stop.abandon:
-            raise _WindowAbandoned
+            raise WindowAbandoned
 
-    def _write(self, job: ArticleJob, article: Article) -> None:
+    def _write(self, job: ArticleJob, article: Article, run_info: RunInfo | None = None) -> None:
         folder = self.out / job.name
         earlier = self._earlier_outputs(folder)
         try:
             mark_output_folder(folder)  # first: a half-written folder is never read as input
-            written = self.warta.write(article, folder)
+            written = self.warta.write(article, folder, run_info)
         except Exception as error:  # noqa: BLE001 - python-docx, openpyxl, the disk: this article alone
-            fatal = _fatal(error)
+            fatal = fatal_error(error)
             if fatal is not None:
                 raise fatal from error
             detail = error.strerror if isinstance(error, OSError) and error.strerror else _reason(error)

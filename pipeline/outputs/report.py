@@ -18,6 +18,7 @@ class RunInfo:
         settings: the run's settings as plain values.
         segmenter: the sentence splitter's name.
         glossary: path, sha256 and term count of the glossary, or None.
+        memory: path, entry count and content digest of the translation memory, or None.
     """
 
     warta_version: str
@@ -25,6 +26,7 @@ class RunInfo:
     settings: dict[str, Any] = field(default_factory=dict)
     segmenter: str = ""
     glossary: dict[str, Any] | None = None
+    memory: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The fields as plain JSON values, in report order."""
@@ -38,14 +40,21 @@ class RunInfo:
 
 
 def render_summary(article: Article) -> str:
-    """``summary.json``: the summary in id, en and zh, each sentence with its source position."""
-    summary = {
-        "method": "extractive",
-        "sentences": [
-            {"id": s.id, "en": s.en, "zh": s.zh, "source": [{"block": s.block, "sentence": s.sentence}]}
-            for s in article.summary
-        ],
-    }
+    """``summary.json``: how the summary was made, and its sentences in id, en and zh, each with
+    the release rows that support it (``sources``) and its ``flags``."""
+    summary: dict[str, Any] = {"method": article.summary_method}
+    if article.summary_model is not None:
+        summary["model"] = article.summary_model.get("name")
+        summary["revision"] = article.summary_model.get("revision")
+    summary["sentences"] = [
+        {
+            "id": s.id, "en": s.en, "zh": s.zh,
+            # a picked sentence is its own source, also when nothing traced it
+            "sources": [{"block": block, "sentence": sentence} for block, sentence in s.sources or ([(s.block, s.sentence)] if s.block else [])],
+            "flags": list(s.flags),
+        }
+        for s in article.summary
+    ]
     return json.dumps(summary, ensure_ascii=False, indent=2) + "\n"
 
 

@@ -163,6 +163,12 @@ def has_number_mismatch(source: str, source_lang: str, target: str, language: st
     return not is_empty(target) and bool(missing_values(source, source_lang, target, language))
 
 
+def _without(text: str, spans: list[dict[str, str]]) -> str:
+    for span in spans:
+        text = text.replace(span["text"], " ")
+    return text
+
+
 def check_sentence(sentence: Sentence, targets: tuple[str, ...]) -> None:
     """Run every check on ``sentence`` for each target language and record the flags."""
     for language in targets:
@@ -173,7 +179,8 @@ def check_sentence(sentence: Sentence, targets: tuple[str, ...]) -> None:
         if is_empty(target):
             raised.append("empty")
         else:
-            if is_untranslated(sentence.text, target, language):
+            # protected spans (issue 14) are verbatim on purpose: only the rest is judged
+            if is_untranslated(_without(sentence.text, sentence.protected), _without(target, sentence.protected), language):
                 raised.append("untranslated")
             if has_number_mismatch(sentence.text, sentence.lang, target, language):
                 raised.append("number")

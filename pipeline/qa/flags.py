@@ -22,9 +22,13 @@ FLAG_MEANINGS: dict[str, str] = {
     "length": "a translation is much shorter or longer than usual",
     "traditional": "Traditional Chinese characters in the Chinese",
     "glossary": "a glossary term's prescribed translation is missing",
+    "protected_retry": "a protected link, address, number or name did not survive the model: translated again in pieces around it",
     "split": "too long for the model: translated in pieces",
     "length_limit": "the model stopped at its length limit: the translation may be cut",
+    "memory": "taken from the translation memory (a reviewed translation), not from the model",
+    "low_confidence": "among the article's least confident rows by the model's own score: check first",
     SOURCE_ENGLISH_FLAG: "the source sentence is English: passed through to the English unchanged",
+    "unsupported": "a summary sentence states a number, date or name found in no sentence of the release",
 }
 
 

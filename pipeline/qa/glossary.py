@@ -7,10 +7,11 @@ with ``#`` are comments), plain or as a spreadsheet saves it, e.g. ``data/glossa
     id	en	zh
     Pemerintah Kota Makassar	Makassar City Government	望加锡市政府
 
-The models cannot be forced to use a term without changing how they decode, so warta checks
-instead of forcing: a sentence whose Indonesian contains a term (whole words, any case) while
-a translation lacks that term's prescribed rendering gets the ``glossary`` flag, shown on the
-review page with the other QA flags.
+The translation stage enforces the terms (``pipeline.terms``, issue 14): a term the model
+missed is put in by translating the sentence again with the term as a protected span whose
+output is its rendering. This module then checks what came out: a sentence whose Indonesian
+contains a term (whole words, any case) while a translation still lacks that term's prescribed
+rendering gets the ``glossary`` flag, shown on the review page with the other QA flags.
 """
 
 import hashlib
@@ -110,7 +111,11 @@ def check_glossary(article: Article, glossary: Glossary, targets: tuple[str, ...
         for language in targets:
             if language == sentence.lang or not getattr(sentence, language):
                 continue
-            if missing_terms(sentence.text, getattr(sentence, language), language, glossary):
+            # a term inside a protected span (a city's name in a URL) stays as the span has it
+            source = sentence.text
+            for span in sentence.protected:
+                source = source.replace(span["text"], " ")
+            if missing_terms(source, getattr(sentence, language), language, glossary):
                 sentence.add_flag("glossary")
                 languages = sentence.qa.setdefault("glossary", [])
                 if language not in languages:

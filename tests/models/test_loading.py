@@ -123,9 +123,11 @@ def test_offline_finds_safetensors_kept_only_in_a_pull_request_revision(tiny_mod
     assert loaded.model.generation_config.min_new_tokens == 2  # the main snapshot's generation config
 
 
-def test_summarizer_pair_is_refused_not_ignored():
-    with pytest.raises(UsageError, match="extractive"):
-        ModelPool({"summarizer": "csebuetnlp/mT5_multilingual_XLSum"})
+def test_summarizer_is_a_model_name_but_not_a_translation_pair():
+    pool = ModelPool({"summarizer": "sail/Sailor2-1B-Chat"})
+    assert pool.summarizer_name == "sail/Sailor2-1B-Chat" and "summarizer" not in pool.models
+    with pytest.raises(UsageError, match="no such model folder"):
+        ModelPool({"summarizer": "./no-such-summarizer"})
 
 
 @pytest.mark.parametrize("name, message", [

@@ -71,7 +71,7 @@ class _Collector(HTMLParser):
         values = dict(attrs)
         if tag == "tr" and "row" in (values.get("class") or "").split():
             self.rows.append(values)
-        if tag == "script":
+        if tag == "script" and values.get("type") != "application/json":  # a JSON data block runs nothing
             self.scripts += 1
         if tag == "img":
             self.images += 1
@@ -98,7 +98,7 @@ def test_review_page_summary_links_to_its_sentences(sample_outputs):
     summary = json.loads((sample_outputs / "summary.json").read_text(encoding="utf-8"))["sentences"]
     rows = _tsv_rows(sample_outputs)
     for item in summary:
-        source = item["source"][0]
+        source = item["sources"][0]
         number = next(i for i, row in enumerate(rows, 1) if row[0] == str(source["block"]) and row[1] == str(source["sentence"]))
         assert f'href="#row-{number}"' in html
     assert "Noto Sans CJK SC" in html and 'lang="zh-Hans"' in html and "@media print" in html
@@ -238,6 +238,8 @@ def test_review_page_shows_the_source_list_numbers_not_bullets() -> None:
     rows = re.findall(r'<tr class="row ([^"]*)".*?</tr>', page, flags=re.S)
     assert rows[1:] == ["list_item", "list_item", "list_item", "list_item", "list_item bullet"]
     cells = re.findall(r'<td class="text" lang="en">(.*?)</td>', page, flags=re.S)
+    # the English is editable (issue 13): the marker stays outside the editable text
+    cells = [re.sub(r'<span class="edit" [^>]*>(.*?)</span>', r"\1", cell, flags=re.S) for cell in cells]
     assert cells[1:] == [
         '<span class="marker">1.</span>DATANG KE PUSKESMAS.',
         '<span class="marker">2.</span>BAWA KARTU KELUARGA.',
@@ -263,3 +265,71 @@ def test_review_page_heading_is_the_article_title(first: tuple[str, str, str], e
     page = render_review_page(article, RunInfo(warta_version="test"), ("en", "zh"))
 
     assert re.search(r"<h1>(.*?)</h1>", page).group(1) == expected
+
+
+def test_review_page_links_every_source_of_a_written_summary_sentence_and_shows_unsupported() -> None:
+    from pipeline.article import SummarySentence
+    from pipeline.outputs.review_page import render_review_page
+
+    article = _hand_translated([
+        ("title", "", "Langkah Pendaftaran Vaksin"),
+        ("paragraph", "", "Datang ke puskesmas. Bawa kartu keluarga."),
+        ("paragraph", "", "Tunggu panggilan."),
+    ])
+    article.summary = [
+        SummarySentence(2, 2, "Bawa kartu keluarga dan tunggu panggilan.", "BRING", "带", [(2, 2), (3, 1)]),
+        SummarySentence(0, 0, "Vaksin gratis bagi 5 juta warga.", "FREE", "免费", [], ["unsupported"]),
+    ]
+
+    article.summary_model = {"name": "Qwen/Qwen2.5-1.5B-Instruct"}
+    page = render_review_page(article, RunInfo(warta_version="test"), ("en", "zh"))
+
+    summary = page[page.index('<section class="summary"'):page.index("</section>")]
+    assert "Written by Qwen/Qwen2.5-1.5B-Instruct" in summary
+    first, second = re.findall(r"<li>(.*?)</li>", summary, flags=re.S)[:2]
+    assert 'href="#row-3"' in first and 'class="source" href="#row-3"' in first and 'class="source" href="#row-4"' in first
+    assert "unsupported" not in first
+    assert "href" not in second and '<span class="flag" title="a summary sentence states' in second
+
+
+# --- issue 13: the reviewer edits, approves and exports corrections ----------------------------
+
+
+def test_reviewer_edits_approve_survive_a_reload_and_export_as_corrections(browser, xss_outputs, artifacts):
+    from pipeline.tsv import parse_tsv
+
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    dialogs: list[str] = []
+    errors: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto((xss_outputs / "review.html").resolve().as_uri())
+    markup = '<img src=x onerror="window.__xss = 3; alert(3)">'
+    page.locator("#row-2 .edit[data-lang=en]").fill("The edited English.")
+    page.locator("#row-3 .edit[data-lang=zh]").fill(markup)
+    page.locator("#row-1 input.approve").check()
+    page.reload()
+    page.wait_for_load_state("load")
+    assert page.locator("#row-2 .edit[data-lang=en]").inner_text() == "The edited English."
+    assert page.locator("#row-3 .edit[data-lang=zh]").inner_text() == markup  # text, not an element
+    assert page.locator("#row-1 input.approve").is_checked() and not page.locator("#row-2 input.approve").is_checked()
+    assert page.locator("img").count() == 0 and page.evaluate("window.__xss") is None and dialogs == []
+    with page.expect_download() as download:
+        page.click("#export")
+    assert download.value.suggested_filename == "corrections.tsv"
+    exported = parse_tsv(Path(download.value.path()).read_text(encoding="utf-8"))
+    header, rows = exported[0].cells, [dict(zip(exported[0].cells, row.cells)) for row in exported[1:]]
+    assert header == ["block", "sentence", "kind", "id", "en", "zh", "flags", "status"]
+    machine = _tsv_rows(xss_outputs)
+    assert len(rows) == len(machine) and [row["id"] for row in rows] == [row[3] for row in machine]
+    assert [row["status"] for row in rows][:4] == ["approved", "edited", "edited", ""]
+    assert rows[1]["en"] == "The edited English." and rows[1]["zh"] == machine[1][5]
+    assert rows[2]["zh"] == markup and rows[3]["en"] == machine[3][4]
+    # least confident first: the rows' scores read in ascending order once sorted
+    page.click("#sort-score")
+    scores = [float(value) for value in page.locator("#sorted tr.row").evaluate_all("rows => rows.map(r => r.dataset.score)") if value]
+    assert len(scores) == len(machine) and scores == sorted(scores)
+    page.screenshot(path=str(artifacts / "review-edited.png"))
+    assert not [error for error in errors if "Content Security Policy" in error], errors
+    context.close()

@@ -238,10 +238,24 @@ def test_summary_json_lists_sentences_in_three_languages_with_their_source() -> 
     assert json.loads(rendered) == {
         "method": "extractive",
         "sentences": [
-            {"id": "Kalimat satu.", "en": "Sentence one.", "zh": "第一句。", "source": [{"block": 2, "sentence": 1}]},
-            {"id": "Kalimat dua.", "en": "Sentence two.", "zh": "第二句。", "source": [{"block": 4, "sentence": 2}]},
+            {"id": "Kalimat satu.", "en": "Sentence one.", "zh": "第一句。", "sources": [{"block": 2, "sentence": 1}], "flags": []},
+            {"id": "Kalimat dua.", "en": "Sentence two.", "zh": "第二句。", "sources": [{"block": 4, "sentence": 2}], "flags": []},
         ],
     }
+
+
+def test_summary_json_of_a_written_summary_names_the_model_and_its_sources_and_flags() -> None:
+    article = translated_article()
+    article.summary = [SummarySentence(2, 1, "Kalimat satu.", "Sentence one.", "第一句。", [(2, 1), (4, 2)], ["unsupported"])]
+    article.summary_method = "abstractive"
+    article.summary_model = {"name": "Qwen/Qwen2.5-1.5B-Instruct", "revision": "a" * 40, "family": "qwen2"}
+
+    summary = json.loads(render_summary(article))
+
+    assert summary["method"] == "abstractive" and summary["model"] == "Qwen/Qwen2.5-1.5B-Instruct"
+    assert summary["revision"] == "a" * 40
+    assert summary["sentences"][0]["sources"] == [{"block": 2, "sentence": 1}, {"block": 4, "sentence": 2}]
+    assert summary["sentences"][0]["flags"] == ["unsupported"]
 
 
 def test_empty_summary_renders_an_empty_list() -> None:

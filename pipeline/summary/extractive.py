@@ -1,4 +1,4 @@
-"""The summary stage: an extractive summary that needs no model.
+"""The extractive summary: sentences of the release, picked without a model.
 
 Press releases put the news first, and on Liputan6 a lead-2 extract scores ROUGE-1/2/L
 36.7/20.2/33.7 — close to an abstractive mT5 (DESIGN.md). So the summary picks the N most
@@ -14,6 +14,7 @@ from collections import Counter
 
 from data import function_words
 from pipeline.article import Article, SummarySentence
+from pipeline.summary.claims import trace_summary
 
 _WORD = re.compile(r"[^\W_]+")
 # Sentences shorter than this are datelines or fragments, not summary material.
@@ -35,6 +36,16 @@ def _cosine(a: Counter[str], b: Counter[str]) -> float:
     return dot / (math.sqrt(sum(c * c for c in a.values())) * math.sqrt(sum(c * c for c in b.values())))
 
 
+def centrality_scores(texts: list[str]) -> list[float]:
+    """Each text's mean cosine similarity (content-word counts) to the other texts."""
+    bags = [_bag(text) for text in texts]
+    scores = []
+    for position, bag in enumerate(bags):
+        others = [_cosine(bag, other) for index, other in enumerate(bags) if index != position]
+        scores.append(sum(others) / len(others) if others else 0.0)
+    return scores
+
+
 def summarize_article(article: Article, sentences: int = 3) -> Article:
     """Pick ``sentences`` summary sentences from ``article`` (the summary stage).
 
@@ -50,23 +61,24 @@ def summarize_article(article: Article, sentences: int = 3) -> Article:
             when 0 or less.
 
     Returns:
-        The same article with ``article.summary`` filled in, in document order.
+        The same article with ``article.summary`` filled in, in document order, each sentence
+        with its sources (its own row first) and flags.
     """
     numbered = article.numbered_sentences()
     body = [entry for entry in numbered if entry[2].kind in _BODY_KINDS]
     # A heading or the title is never summary material while the article has a body, even one
     # of short sentences only: a headline says what the article is about, not what happened.
     candidates = [entry for entry in body if len(entry[3].text.split()) >= _MIN_WORDS] or body or numbered
-    bags = [_bag(entry[3].text) for entry in candidates]
-    scores = []
-    for position, bag in enumerate(bags):
-        others = [_cosine(bag, other) for index, other in enumerate(bags) if index != position]
-        centrality = sum(others) / len(others) if others else 0.0
-        scores.append(centrality + _LEAD_WEIGHT / (1 + position))
+    scores = [
+        centrality + _LEAD_WEIGHT / (1 + position)
+        for position, centrality in enumerate(centrality_scores([entry[3].text for entry in candidates]))
+    ]
     ranked = sorted(range(len(candidates)), key=lambda index: (-scores[index], index))
     chosen = sorted(ranked[: max(0, sentences)])
     article.summary = [
         SummarySentence(block_number, sentence_number, sentence.text, sentence.en, sentence.zh)
         for block_number, sentence_number, _block, sentence in (candidates[index] for index in chosen)
     ]
+    article.summary_method, article.summary_model = "extractive", None
+    trace_summary(article)
     return article

@@ -1,0 +1,309 @@
+"""The batch job on a Ray cluster (``--executor ray``, issue 15).
+
+What runs where:
+
+* The driver (this process) keeps the run: the article list, the state, the skip and resume
+  rules, the windows, the manifest and index, and every write (``pipeline.batch.runner``).
+  Each article's files are written, atomically, when its window comes back, so they are
+  written once even when a window is retried; the output folder may be on a shared
+  filesystem.
+* Reading, splitting and the language check run as plain Ray tasks, ``_READ_CHUNK`` articles
+  a task (a task costs about a millisecond of scheduling; an article takes about as long to
+  read), a few tasks ahead of the translation. The inputs must be at a path every node sees.
+* Translation, QA and the summary run in a pool of long-lived actors, one per GPU (or per
+  ``--ray-actor-cpus`` CPU cores), each holding a ``Warta`` whose models load once. An actor
+  takes whole windows: the sentences of many articles, which ``translate_articles`` sends to
+  the model in length-sorted batches. Each actor has two windows queued, so it never waits
+  for the driver between them.
+
+Why actors and not Ray Data: the unit that must stay together is the window (batches are
+filled and sorted across its articles, and the run loop writes and records per article on
+the driver), the pool must keep models loaded across windows, and the retry rules are
+per-window; plain actors say that in a few lines, where Ray Data would add pandas/pyarrow
+and its own batching between the run loop and the models.
+
+Failures: Ray restarts a killed or crashed actor process (``max_restarts``; the new one
+loads the models again) and sends it the calls that were in flight (``max_task_retries``):
+translation is a pure function of the window and the driver does the writing, so a retry
+is always safe. When the actor is gone for good (its restarts used up, or killed with
+``ray.kill``), the driver starts a replacement and sends the window again; a window that
+kills its worker twice is split into its articles, each tried on its own, so an article
+that crashes the worker fails alone. Read tasks are retried by Ray (``max_retries``).
+"""
+
+import logging
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
+from itertools import islice
+from typing import TYPE_CHECKING, Any
+
+from pipeline.article import Article
+from pipeline.batch.executor import Window, WindowAbandoned, WindowResult, portable, translate_isolated
+from pipeline.batch.walking import ArticleJob
+from pipeline.errors import UsageError
+from pipeline.settings import Settings
+
+if TYPE_CHECKING:
+    from pipeline.orchestrator import Warta
+
+log = logging.getLogger(__name__)
+
+INSTALL_HINT = "pip install 'warta[ray]'"
+
+#: Articles read by one read task.
+_READ_CHUNK = 8
+#: Read tasks kept in flight ahead of the translation.
+_READ_AHEAD = 4
+#: Windows queued on each actor: one translating, one waiting.
+_WINDOWS_PER_ACTOR = 2
+#: Ray's own restarts of a dead actor process, and retries of the calls it had in flight.
+_ACTOR_RESTARTS = 2
+#: Times the driver sends a window again after its actor died for good, before splitting it.
+_WINDOW_ATTEMPTS = 2
+#: Seconds between two looks at the stop request while the actors work.
+_POLL_SECONDS = 0.5
+
+
+def import_ray() -> Any:
+    """Ray, imported.
+
+    Raises:
+        UsageError: Ray is not installed (the message names the pip command).
+    """
+    try:
+        import ray
+    except ImportError as error:
+        raise UsageError(f"--executor ray needs Ray, which is not installed: {INSTALL_HINT}") from error
+    return ray
+
+
+class _Translator:
+    """A translation actor: one ``Warta`` whose models load once and translate window after window."""
+
+    def __init__(self, settings: Settings):
+        from pipeline.orchestrator import Warta
+
+        self.warta = Warta(settings)
+
+    def translate(self, articles: list[Article]) -> tuple[list[Article | Exception], dict[str, dict[str, str]]]:
+        """Translate a window; returns one outcome per article and the models' info for the reports."""
+        outcomes = translate_isolated(self.warta.translate_prepared, articles)
+        models = self.warta.run_info().models  # what this worker loaded, on its device
+        return [portable(outcome) if isinstance(outcome, Exception) else outcome for outcome in outcomes], models
+
+
+def _read_articles(settings: Settings, jobs: list[ArticleJob]) -> list[Article | Exception]:
+    """A read task: read and prepare each job's article (no models are loaded)."""
+    warta = _reader(settings)
+    outcomes: list[Article | Exception] = []
+    for job in jobs:
+        try:
+            outcomes.append(warta.read_file(job.path, name=job.name))
+        except Exception as error:  # noqa: BLE001 - the driver's run loop decides
+            outcomes.append(portable(error))
+    return outcomes
+
+
+_READERS: dict[str, "Warta"] = {}
+
+
+def _reader(settings: Settings) -> "Warta":
+    # A worker process runs many read tasks: build its Warta (and import the readers) once.
+    from pipeline.orchestrator import Warta
+
+    key = repr(settings)
+    if key not in _READERS:
+        _READERS.clear()
+        _READERS[key] = Warta(settings)
+    return _READERS[key]
+
+
+@dataclass
+class _Task:
+    """A window on its way through an actor."""
+
+    window: Window
+    actor: Any
+    attempt: int = 1
+
+
+class RayExecutor:
+    """Reads with Ray tasks and translates in a pool of Ray actors (see the module's docstring).
+
+    Use ``RayExecutor.connect``; ``close`` releases the actors (and the local Ray it started).
+
+    Attributes:
+        actors: the live translation actors.
+        restarted_windows: windows the driver sent again because their actor died.
+        translator_class: the actors' class (a benchmark swaps in one with stand-in models).
+    """
+
+    translator_class: type = _Translator
+
+    def __init__(self, ray: Any, warta: "Warta", actor_count: int, actor_resources: dict[str, float], started_ray: bool):
+        self.ray, self.warta, self.settings = ray, warta, warta.settings
+        self.actor_resources = actor_resources
+        self.started_ray = started_ray
+        self.restarted_windows = 0
+        self._settings_ref = ray.put(self.settings)
+        self._actor_class = ray.remote(max_restarts=_ACTOR_RESTARTS, max_task_retries=_ACTOR_RESTARTS,
+                                       **actor_resources)(self.translator_class)
+        # Reading is milliseconds per article beside seconds of translation: it takes no CPU of
+        # its own from the scheduler, or the actors, which hold every core, would starve it.
+        self._read = ray.remote(num_cpus=0, max_retries=3)(_read_articles)
+        self.actors: list[Any] = [self._new_actor() for _ in range(actor_count)]
+
+    @classmethod
+    def connect(cls, warta: "Warta") -> "RayExecutor":
+        """Connect to the cluster ``--ray-address`` (or ``RAY_ADDRESS``) names, or start a local Ray, and start the actors.
+
+        Actors: ``settings.ray_actors`` if given, else one per GPU of the cluster (unless
+        ``--device cpu``), else one per ``settings.ray_actor_cpus`` CPU cores.
+
+        Raises:
+            UsageError: Ray is not installed, or the cluster cannot be reached.
+        """
+        ray = import_ray()
+        settings = warta.settings
+        started = False
+        if not ray.is_initialized():
+            address = settings.ray_address or os.environ.get("RAY_ADDRESS") or None
+            try:
+                # Workers' log lines would break the driver's progress bar; they stay in Ray's session logs.
+                ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING)
+            except (ConnectionError, RuntimeError, ValueError) as error:
+                raise UsageError(f"cannot connect to the Ray cluster at {address}: {error}") from error
+            started = address is None
+        resources = ray.cluster_resources()
+        gpus, cpus = int(resources.get("GPU", 0)), int(resources.get("CPU", 0))
+        use_gpus = settings.device != "cpu" and gpus > 0
+        per_actor: dict[str, float] = {"num_gpus": 1, "num_cpus": 1} if use_gpus else {"num_cpus": settings.ray_actor_cpus}
+        count = settings.ray_actors or (gpus if use_gpus else max(1, cpus // settings.ray_actor_cpus))
+        if not use_gpus and count * settings.ray_actor_cpus > cpus:
+            log.warning("%d actors of %d CPUs each need more than the cluster's %d CPUs: some wait for nodes to join",
+                        count, settings.ray_actor_cpus, cpus)
+        return cls(ray, warta, count, per_actor, started)
+
+    def _new_actor(self) -> Any:
+        # The settings by value: a restarted actor must not depend on an object-store copy (ray #53727).
+        return self._actor_class.remote(self.settings)
+
+    def prepare(self, jobs: Iterable[ArticleJob]) -> Iterator[tuple[ArticleJob, Article | Exception]]:
+        """Read the jobs' articles in Ray tasks, a few tasks ahead; outcomes come in the jobs' order."""
+        jobs = iter(jobs)
+        queue: deque[tuple[list[ArticleJob], Any]] = deque()
+
+        def submit() -> None:
+            chunk = list(islice(jobs, _READ_CHUNK))
+            if chunk:
+                # Absolute paths: a worker does not run in the driver's working directory.
+                absolute = [replace(job, path=job.path.absolute()) for job in chunk]
+                queue.append((chunk, self._read.remote(self._settings_ref, absolute)))
+
+        for _ in range(_READ_AHEAD):
+            submit()
+        while queue:
+            chunk, ref = queue.popleft()
+            submit()
+            for job, outcome in zip(chunk, self.ray.get(ref), strict=True):
+                if isinstance(outcome, Article):
+                    outcome.source = job.path  # the reports name the input as it was given, as locally
+                yield job, outcome
+
+    def translate(self, windows: Iterable[Window], on_progress: Callable[[float], None]) -> Iterator[WindowResult]:
+        """Keep every actor's queue full of windows; yield each window's outcomes as it comes back.
+
+        ``on_progress`` gets a window's sentences when it comes back, and 0 every
+        ``_POLL_SECONDS`` while waiting, so a stop request is seen within that time.
+
+        Raises:
+            WindowAbandoned: ``on_progress`` asked to stop; the windows in flight are cancelled.
+        """
+        windows = iter(windows)
+        retry: deque[_Task] = deque()
+        pending: dict[Any, _Task] = {}
+        load: dict[Any, int] = {}  # windows queued per actor
+        exhausted = False
+        try:
+            while True:
+                for actor in self.actors:
+                    while load.get(actor, 0) < _WINDOWS_PER_ACTOR:
+                        task = retry.popleft() if retry else None
+                        if task is None and not exhausted:
+                            window = next(windows, None)
+                            exhausted = window is None
+                            task = _Task(window, actor) if window is not None else None
+                        if task is None:
+                            break
+                        task.actor = actor
+                        pending[actor.translate.remote([article for _, article in task.window])] = task
+                        load[actor] = load.get(actor, 0) + 1
+                        self._submitted(task)
+                if not pending:
+                    return
+                ready, _ = self.ray.wait(list(pending), num_returns=1, timeout=_POLL_SECONDS)
+                if not ready:
+                    on_progress(0.0)
+                    continue
+                task = pending.pop(ready[0])
+                if task.actor in load:
+                    load[task.actor] -= 1
+                try:
+                    outcomes, models = self.ray.get(ready[0])
+                except self.ray.exceptions.RayActorError as error:
+                    again, failed = self._actor_died(task, error, load)
+                    retry.extend(again)
+                    yield from failed
+                    continue
+                except self.ray.exceptions.RayTaskError as error:  # not one of warta's errors: the window fails
+                    failure = portable(error.as_instanceof_cause() if hasattr(error, "as_instanceof_cause") else error)
+                    yield WindowResult(task.window, [failure] * len(task.window))
+                    continue
+                # progress first: the run loop reports each article it writes with the position
+                on_progress(float(sum(len(article.sentences()) for _, article in task.window)))
+                yield WindowResult(task.window, outcomes, models)
+        except WindowAbandoned:
+            for ref in pending:
+                try:
+                    self.ray.cancel(ref)
+                except Exception as error:  # noqa: BLE001 - a call Ray cannot cancel finishes unread; close() ends its actor
+                    log.debug("cannot cancel a window in flight: %s", error)
+            raise
+
+    def _submitted(self, task: _Task) -> None:
+        """Called after a window is sent to its actor (a hook for tests that kill it there)."""
+
+    def _actor_died(self, task: _Task, error: Exception, load: dict[Any, int]) -> tuple[list[_Task], list[WindowResult]]:
+        """Replace a dead actor; the window goes again, or split into its articles after ``_WINDOW_ATTEMPTS``.
+
+        Returns:
+            The windows to send again, and the failure of a lone article that killed its worker every time.
+        """
+        if task.actor in self.actors:
+            self.actors[self.actors.index(task.actor)] = self._new_actor()
+            load.pop(task.actor, None)
+            log.warning("a translation worker died (%s); started another", _first_line(error))
+        self.restarted_windows += 1
+        if task.attempt < _WINDOW_ATTEMPTS:
+            return [replace(task, attempt=task.attempt + 1)], []
+        if len(task.window) > 1:
+            return [_Task([item], task.actor) for item in task.window], []
+        # This article alone killed its worker every time: it fails, the run goes on.
+        failure = RuntimeError(f"the translation worker died {task.attempt} times while translating it "
+                               f"({_first_line(error)})")
+        return [], [WindowResult(task.window, [failure])]
+
+    def close(self) -> None:
+        """Stop the actors, and the local Ray if this executor started it."""
+        for actor in self.actors:
+            self.ray.kill(actor)
+        self.actors = []
+        if self.started_ray:
+            self.ray.shutdown()
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

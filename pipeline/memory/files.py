@@ -1,0 +1,142 @@
+"""Reading reviewed sentence pairs into the memory, and writing the memory out as TMX.
+
+Three kinds of file go in (``memory add``):
+
+- ``corrections.tsv`` from the review page: the columns of ``aligned.tsv`` plus ``status``;
+  only rows a reviewer ``approved`` or ``edited`` are taken (an untouched row is still the
+  machine's).
+- any TSV with ``id`` and ``en`` and/or ``zh`` columns, when ``trust_all`` says every row is
+  reviewed (a client's bilingual list, a spreadsheet export).
+- TMX 1.4b from a CAT tool: each ``tu`` with an ``id`` variant and ``en`` and/or ``zh-CN``
+  (any ``zh`` variant) ones.
+
+TSV goes through :func:`pipeline.tsv.read_tsv`, so a file a spreadsheet saved with quotes
+reads the same as warta's own.
+"""
+
+import xml.etree.ElementTree as ElementTree
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pipeline.errors import InputError
+from pipeline.memory.store import MemoryEntry
+from pipeline.tsv import read_tsv
+from pipeline.version import __version__
+
+#: The ``status`` values of a corrections row that a reviewer vouched for.
+REVIEWED_STATUSES = ("approved", "edited")
+
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+# TMX 1.4b inline elements whose content is native markup (a tag of the original document),
+# not text: their content is dropped, what follows them is kept.
+_CODE_ELEMENTS = {"bpt", "ept", "it", "ph", "ut"}
+
+
+def read_pairs(path: Path, trust_all: bool = False) -> list[MemoryEntry]:
+    """The reviewed sentence pairs in a ``.tsv`` or ``.tmx`` file.
+
+    Args:
+        path: the file.
+        trust_all: take every row of a TSV (also one with a ``status`` column), not only the
+            approved and edited ones.
+
+    Returns:
+        The pairs, in file order, with ``origin`` set to the file's path.
+
+    Raises:
+        InputError: the file cannot be read, is of another kind, lacks the columns or
+            languages it needs, or is a TSV without ``status`` given without ``trust_all``.
+    """
+    suffix = path.suffix.lower()
+    if suffix == ".tmx":
+        return _read_tmx(path)
+    if suffix in (".tsv", ".txt"):
+        return _read_tsv(path, trust_all)
+    raise InputError(f"{path}: cannot import a '{suffix or 'suffix-less'}' file into the memory (use .tsv or .tmx)")
+
+
+def _read_tsv(path: Path, trust_all: bool) -> list[MemoryEntry]:
+    rows = read_tsv(path, "memory import")
+    if not rows:
+        raise InputError(f"{path}: empty file, nothing to import")
+    header = [cell.strip().lower() for cell in rows[0].cells]
+    if "id" not in header or not ({"en", "zh"} & set(header)):
+        raise InputError(f"{path}: needs a header with an 'id' column and an 'en' and/or 'zh' column; found {', '.join(header)}")
+    if "status" not in header and not trust_all:
+        raise InputError(f"{path}: no 'status' column, so not a corrections file; pass --all if every row is reviewed")
+    column: dict[str, int] = {name: header.index(name) for name in ("id", "en", "zh", "status") if name in header}
+
+    def cell(cells: list[str], name: str) -> str:
+        index = column.get(name)
+        return cells[index] if index is not None and index < len(cells) else ""
+
+    entries = []
+    for row in rows[1:]:
+        if not trust_all and cell(row.cells, "status").strip().lower() not in REVIEWED_STATUSES:
+            continue
+        entries.append(MemoryEntry(cell(row.cells, "id"), cell(row.cells, "en"), cell(row.cells, "zh"), str(path)))
+    return entries
+
+
+def _segment_text(segment: ElementTree.Element) -> str:
+    parts = [segment.text or ""]
+    for child in segment:
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag not in _CODE_ELEMENTS:
+            parts.append(_segment_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _language(code: str) -> str | None:
+    code = code.strip().lower().replace("_", "-")
+    if code in ("id", "in") or code.startswith(("id-", "in-")):  # "in": Indonesian's old ISO code
+        return "id"
+    if code == "en" or code.startswith("en-"):
+        return "en"
+    if code == "zh" or code.startswith("zh-"):
+        return "zh"
+    return None
+
+
+def _read_tmx(path: Path) -> list[MemoryEntry]:
+    try:
+        # ElementTree expands no external entities and fetches nothing (no DTD, no network).
+        root = ElementTree.parse(path).getroot()
+    except (OSError, ElementTree.ParseError) as error:
+        raise InputError(f"{path}: cannot read the TMX file ({error})") from error
+    if root.tag != "tmx" or root.find("body") is None:
+        raise InputError(f"{path}: not a TMX file (no <tmx><body>)")
+    entries = []
+    for unit in root.iter("tu"):
+        texts: dict[str, str] = {}
+        for variant in unit.iter("tuv"):
+            language = _language(variant.get(_XML_LANG) or variant.get("lang") or "")
+            segment = variant.find("seg")
+            if language and segment is not None and language not in texts:
+                texts[language] = " ".join(_segment_text(segment).split())
+        if texts.get("id") and (texts.get("en") or texts.get("zh")):
+            entries.append(MemoryEntry(texts["id"], texts.get("en", ""), texts.get("zh", ""), str(path)))
+    return entries
+
+
+def render_memory_tmx(entries: list[MemoryEntry]) -> str:
+    """The entries as a TMX 1.4b document (``memory export``): id source, en and zh-CN variants.
+
+    Each unit keeps where its entry came from and when (``x-origin`` prop, ``creationdate``).
+    """
+    root = ElementTree.Element("tmx", version="1.4")
+    ElementTree.SubElement(root, "header", {
+        "creationtool": "warta", "creationtoolversion": __version__, "segtype": "sentence", "datatype": "plaintext",
+        "adminlang": "en", "srclang": "id", "o-tmf": "warta", "creationdate": datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"),
+    })
+    body = ElementTree.SubElement(root, "body")
+    for entry in entries:
+        unit = ElementTree.SubElement(body, "tu", {"creationdate": entry.added.replace("-", "").replace(":", "")})
+        ElementTree.SubElement(unit, "prop", type="x-origin").text = entry.origin
+        for language, text in (("id", entry.source), ("en", entry.en), ("zh-CN", entry.zh)):
+            if text:
+                variant = ElementTree.SubElement(unit, "tuv", {_XML_LANG: language})
+                ElementTree.SubElement(variant, "seg").text = text
+    ElementTree.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(root, encoding="unicode") + "\n"

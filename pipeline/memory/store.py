@@ -1,0 +1,198 @@
+"""The translation memory file: reviewed sentence pairs in SQLite (standard library only).
+
+One row per source sentence, keyed by its normalised form (``normalise.normalise_source``).
+Each row keeps the source as first written, the English and Chinese (either may be empty),
+where it came from (the file imported) and when. A later import of the same source sentence
+replaces the row: the newest review wins, whatever file it came in.
+"""
+
+import hashlib
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pipeline.errors import InputError
+from pipeline.memory.normalise import normalise_source, numbers_in
+
+#: A near match at least this similar (rapidfuzz ``fuzz.ratio``, 0-100, on the normalised
+#: sentences) is offered as a suggestion. 85 is where CAT tools start calling a match "high
+#: fuzzy" (OmegaT's and Matecat's default bands start at 75-85); below it the remembered
+#: translation usually needs more rewriting than the machine's.
+SUGGESTION_THRESHOLD = 85.0
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS entries (
+    key TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    en TEXT NOT NULL,
+    zh TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    added TEXT NOT NULL
+)
+"""
+
+
+@dataclass(frozen=True)
+class MemoryEntry:
+    """A reviewed sentence pair, as imported.
+
+    Attributes:
+        source: the Indonesian sentence.
+        en, zh: its reviewed translations ("" when the import had none).
+        origin: the file it was imported from.
+        added: when it was imported (ISO 8601, UTC); "" until stored.
+    """
+
+    source: str
+    en: str
+    zh: str
+    origin: str
+    added: str = ""
+
+
+@dataclass(frozen=True)
+class MemoryMatch:
+    """A memory entry found for a sentence.
+
+    Attributes:
+        entry: the remembered pair.
+        similarity: 100.0 for an exact match, else rapidfuzz's ratio of the normalised sentences.
+        numbers_match: the two sentences write the same numbers in the same order (always true
+            for an exact match); a suggestion whose numbers differ needs them changed.
+    """
+
+    entry: MemoryEntry
+    similarity: float
+    numbers_match: bool = True
+
+    @property
+    def exact(self) -> bool:
+        """The sentences are the same after normalisation."""
+        return self.similarity >= 100.0 and self.numbers_match
+
+
+@dataclass(frozen=True)
+class MemoryStats:
+    """What a memory holds, for ``memory stats`` and reports.
+
+    Attributes:
+        entries: how many source sentences.
+        with_en, with_zh: how many have an English / a Chinese translation.
+        origins: file imported -> entries that came from it (and were not replaced since).
+        oldest, newest: the earliest and latest import time ("" when empty).
+    """
+
+    entries: int
+    with_en: int
+    with_zh: int
+    origins: dict[str, int]
+    oldest: str
+    newest: str
+
+
+class TranslationMemory:
+    """A translation memory file.
+
+    Args:
+        path: the SQLite file.
+        create: make the file when it does not exist (``memory add``); otherwise a missing
+            file is an error (``translate --memory`` must not silently use an empty memory).
+
+    Raises:
+        InputError: the file is missing (and ``create`` is false) or is not a warta memory.
+    """
+
+    def __init__(self, path: Path, create: bool = False):
+        self.path = Path(path)
+        if not create and not self.path.is_file():
+            raise InputError(f"{self.path}: no such translation memory (create it with 'run.py memory add')")
+        try:
+            self._db = sqlite3.connect(self.path)
+            self._db.execute(_SCHEMA)
+            self._db.commit()
+        except sqlite3.Error as error:
+            raise InputError(f"{self.path}: not a translation memory ({error})") from error
+        self._keys: list[str] | None = None
+
+    def close(self) -> None:
+        """Close the file."""
+        self._db.close()
+
+    def __enter__(self) -> "TranslationMemory":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def add(self, entries: list[MemoryEntry], now: datetime | None = None) -> int:
+        """Store ``entries``, each replacing any earlier entry for the same source sentence.
+
+        Entries with an empty source, or with neither English nor Chinese, are skipped. Within
+        ``entries`` a later one for the same sentence wins too.
+
+        Args:
+            entries: the pairs to remember.
+            now: the import time to record; None for the current time.
+
+        Returns:
+            How many entries were stored.
+        """
+        added = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        rows = [
+            (normalise_source(entry.source), entry.source.strip(), entry.en.strip(), entry.zh.strip(), entry.origin, added)
+            for entry in entries
+            if normalise_source(entry.source) and (entry.en.strip() or entry.zh.strip())
+        ]
+        with self._db:
+            self._db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?)", rows)
+        self._keys = None
+        return len(rows)
+
+    def __len__(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
+
+    def entries(self) -> list[MemoryEntry]:
+        """Every entry, ordered by source sentence."""
+        rows = self._db.execute("SELECT source, en, zh, origin, added FROM entries ORDER BY key").fetchall()
+        return [MemoryEntry(*row) for row in rows]
+
+    def lookup(self, text: str) -> MemoryMatch | None:
+        """The best entry for ``text``: the exact match, else the most similar at or above
+        ``SUGGESTION_THRESHOLD``, else None.
+        """
+        key = normalise_source(text)
+        row = self._db.execute("SELECT source, en, zh, origin, added FROM entries WHERE key = ?", (key,)).fetchone()
+        if row is not None:
+            return MemoryMatch(MemoryEntry(*row), 100.0)
+        from rapidfuzz import fuzz, process
+
+        if self._keys is None:
+            self._keys = [found for (found,) in self._db.execute("SELECT key FROM entries")]
+        best = process.extractOne(key, self._keys, scorer=fuzz.ratio, score_cutoff=SUGGESTION_THRESHOLD)
+        if best is None:
+            return None
+        row = self._db.execute("SELECT source, en, zh, origin, added FROM entries WHERE key = ?", (best[0],)).fetchone()
+        entry = MemoryEntry(*row)
+        # rapidfuzz may round a one-character difference in a long sentence to 100: a match
+        # that is not the same key is never exact.
+        return MemoryMatch(entry, min(float(best[1]), 99.9), numbers_in(entry.source) == numbers_in(text))
+
+    def stats(self) -> MemoryStats:
+        """Counts of what the memory holds."""
+        count, with_en, with_zh, oldest, newest = self._db.execute(
+            "SELECT COUNT(*), COALESCE(SUM(en != ''), 0), COALESCE(SUM(zh != ''), 0), MIN(added), MAX(added) FROM entries"
+        ).fetchone()
+        origins = dict(self._db.execute("SELECT origin, COUNT(*) FROM entries GROUP BY origin ORDER BY origin").fetchall())
+        return MemoryStats(int(count), int(with_en), int(with_zh), origins, oldest or "", newest or "")
+
+    def digest(self) -> str:
+        """A hash of the memory's content (sources and translations, not times or origins).
+
+        It goes into a batch run's fingerprint: a memory that gained or changed an entry redoes
+        the articles, so those it now covers take the remembered translations.
+        """
+        content = hashlib.sha256()
+        for key, en, zh in self._db.execute("SELECT key, en, zh FROM entries ORDER BY key"):
+            content.update(f"{key}\t{en}\t{zh}\n".encode())
+        return content.hexdigest()[:16]

@@ -1,0 +1,107 @@
+"""The summary stage: two or three sentences in Indonesian, English and Chinese, each traced to the release.
+
+``extractive`` (the default) picks the most central sentences of the release, with their
+translations from the alignment: no model, nothing invented. ``abstractive`` has a chat model
+write the Indonesian summary and translates it with warta's own translators. Either way every
+summary sentence records the release sentences that support it and is flagged ``unsupported``
+when it states a number, date or name the release does not (``pipeline.summary.claims``).
+"""
+
+import logging
+from typing import Protocol
+
+from models.pool import ModelPool
+from models.summarizer import Summarizer
+from pipeline.article import Article
+from pipeline.summary.abstractive import (
+    TOKENS_PER_SENTENCE,
+    SummaryPrompt,
+    build_prompt,
+    take_translations,
+    translation_article,
+    written_summary,
+)
+from pipeline.summary.claims import UNSUPPORTED_FLAG, trace_summary
+from pipeline.summary.extractive import summarize_article
+from pipeline.translation import translate_articles
+
+log = logging.getLogger(__name__)
+
+#: What ``--summary`` takes.
+SUMMARY_METHODS = ("extractive", "abstractive")
+# Tokens of the chat around the article (system message, request, fence, chat markup).
+_PROMPT_OVERHEAD = 256
+# The least article budget tried: below it a prompt shows a few sentences of any article.
+_MIN_BUDGET = 64
+
+__all__ = ["SUMMARY_METHODS", "UNSUPPORTED_FLAG", "summarize_article", "summarize_articles", "trace_summary"]
+
+
+class SummaryOptions(Protocol):
+    """The settings the summary stage reads (``pipeline.settings.Settings`` has them)."""
+
+    summary: str
+    summary_sentences: int
+    summary_input_tokens: int
+    targets: tuple[str, ...]
+    beams: int
+
+
+def summarize_articles(articles: list[Article], options: SummaryOptions, pool: ModelPool) -> None:
+    """Fill in every article's summary by ``options.summary`` (the summary stage).
+
+    Abstractive: the summarizer loads once (from ``pool``) and writes the summaries of several
+    articles per call; the summaries' sentences of all articles are then translated together.
+
+    Raises:
+        ModelError: the summarizer or a translator cannot be loaded, or a prompt does not fit.
+    """
+    if options.summary != "abstractive" or options.summary_sentences <= 0:
+        for article in articles:
+            summarize_article(article, options.summary_sentences)
+        return
+    summarizer = pool.summarizer()
+    max_new_tokens = TOKENS_PER_SENTENCE * options.summary_sentences
+    # the prompt's room in the model's context: a chat model's answer shares it, an encoder's does not
+    room = summarizer.positions - (max_new_tokens if summarizer.chat else 0)
+    fitted = [_fitting_prompt(article, options, summarizer, room) for article in articles]
+    answers = summarizer.generate([ids for _, ids, _ in fitted], max_new_tokens)
+    for article, (prompt, _, budget), answer in zip(articles, fitted, answers, strict=True):
+        if len(prompt.given) < prompt.total_sentences:
+            article.warnings.append(
+                f"summary: the article has {prompt.article_tokens} tokens, more than the summarizer's budget of {budget}; "
+                f"it was given {len(prompt.given)} of {prompt.total_sentences} sentences, the most central of each part "
+                f"from start to end (--summary-input-tokens)"
+            )
+        if answer.hit_length_limit:
+            article.warnings.append(
+                f"summary: the summarizer stopped at its length limit of {max_new_tokens} tokens; the last summary sentence may be cut"
+            )
+        article.summary = written_summary(article, answer.text)
+        article.summary_method, article.summary_model = "abstractive", summarizer.info.as_dict()
+        if not article.summary:
+            article.warnings.append("summary: the summarizer wrote nothing; the extractive summary is given instead")
+            summarize_article(article, options.summary_sentences)
+    written = [article for article in articles if article.summary_method == "abstractive"]
+    translations = [translation_article(article) for article in written]
+    translate_articles(translations, pool, options.targets, options.beams)
+    for article, translated in zip(written, translations, strict=True):
+        take_translations(article, translated)
+        trace_summary(article)
+
+
+def _fitting_prompt(article: Article, options: SummaryOptions, summarizer: Summarizer, room: int) -> tuple[SummaryPrompt, list[int], int]:
+    """The article's prompt, its token ids, and the article budget it was built with, fitting in ``room``.
+
+    The budget counts the article's sentences; the chat around them, the paragraph breaks and
+    the ``[...]`` marks come on top, so a prompt that still does not fit is built again with a
+    smaller budget.
+    """
+    budget = max(_MIN_BUDGET, min(options.summary_input_tokens, room - (_PROMPT_OVERHEAD if summarizer.chat else 1)))
+    while True:
+        prompt = build_prompt(article, options.summary_sentences, budget, summarizer.count_tokens)
+        # an (m)T5 summarizer reads the article alone, as it was trained; a chat model the whole chat
+        ids = summarizer.prompt_ids(prompt.messages) if summarizer.chat else summarizer.text_ids(prompt.article_text)
+        if len(ids) <= room or budget <= _MIN_BUDGET:
+            return prompt, ids, budget  # (a prompt still too long is refused by generate, with the numbers)
+        budget = max(_MIN_BUDGET, int(budget * min(0.9, room / len(ids))))

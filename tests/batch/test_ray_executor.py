@@ -1,0 +1,139 @@
+"""The batch job on Ray (issue 15): same outputs as the local executor, killed workers, no Ray installed.
+
+The Ray tests share one local Ray (``num_cpus=2``) and one pool of two actors per module, so
+the models load once; the test without Ray installed runs everywhere.
+"""
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline.batch import run_translate
+from pipeline.files import TEMPORARY_NAME
+from pipeline.orchestrator import Warta
+from pipeline.settings import Settings
+from tests.batch.test_batch import make_article_folder
+
+COMPARED = ("aligned.tsv", "en.txt", "zh.txt")
+BAD = {"bad/kosong", "bad/gambar", "bad/english", "bad/chinese"}
+
+
+def _settings(tiny_models: dict[str, Path], executor: str) -> Settings:
+    # Small windows: a handful of windows per run, several in flight on the two actors.
+    return Settings(models={pair: str(path) for pair, path in tiny_models.items()}, device="cpu", beams=1,
+                    window_sentences=8, formats=("txt", "tsv"), executor=executor, ray_actors=2, ray_actor_cpus=1)
+
+
+@pytest.fixture(scope="module")
+def ray_executor(tiny_models: dict[str, Path]) -> Any:
+    """A local Ray (2 CPUs, no dashboard) and a pool of two translation actors, for this module."""
+    ray = pytest.importorskip("ray", exc_type=ImportError, reason="Ray is not installed (pip install 'warta[ray]'); the test without it still runs")
+    from pipeline.batch.ray_executor import RayExecutor
+
+    class KillingExecutor(RayExecutor):
+        """Kills the actor of the ``kill_at``-th window sent (with ``ray.kill``), right after sending it;
+        with ``restart``, Ray restarts it (and retries its calls) instead of losing it for good."""
+
+        kill_at: int | None = None
+        restart = False
+        sent = 0
+
+        def _submitted(self, task: Any) -> None:
+            self.sent += 1
+            if self.sent == self.kill_at:
+                self.ray.kill(task.actor, no_restart=not self.restart)
+
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    executor = KillingExecutor.connect(Warta(_settings(tiny_models, "ray")))
+    yield executor
+    executor.close()
+    ray.shutdown()
+
+
+@pytest.fixture(scope="module")
+def local_run(tiny_models: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Any]:
+    """The article folder, and its outputs from the local executor (the reference)."""
+    root = tmp_path_factory.mktemp("ray-local")
+    make_article_folder(root / "in", good=6)
+    result = run_translate([root / "in"], root / "out", Warta(_settings(tiny_models, "local")), quiet=True)
+    return root / "in", root / "out", result
+
+
+def _counting_writes(warta: Warta) -> Counter[str]:
+    writes: Counter[str] = Counter()
+    write = warta.write
+
+    def counted(article: Any, folder: Path, run_info: Any = None) -> list[Path]:
+        writes[article.name] += 1
+        return write(article, folder, run_info)
+
+    warta.write = counted  # type: ignore[method-assign]
+    return writes
+
+
+def _assert_same_outputs(reference: Path, out: Path, names: list[str]) -> None:
+    for name in names:
+        for file in COMPARED:
+            assert (out / name / file).read_bytes() == (reference / name / file).read_bytes(), f"{name}/{file}"
+
+
+def test_ray_gives_the_local_executors_outputs_byte_for_byte(ray_executor, local_run, tiny_models, tmp_path: Path):
+    inputs, reference, local = local_run
+    warta = Warta(_settings(tiny_models, "ray"))
+    writes = _counting_writes(warta)
+    result = run_translate([inputs], tmp_path / "out", warta, quiet=True, executor=ray_executor)
+
+    assert sorted(result.done) == sorted(local.done) and len(result.done) == 9
+    assert sorted(result.failed) == sorted(local.failed)  # bad articles fail alone, for the same reasons
+    _assert_same_outputs(reference, tmp_path / "out", result.done)
+    assert set(writes.values()) == {1} and sorted(writes) == sorted(result.done)
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))["articles"]
+    assert {name for name, entry in manifest.items() if entry["status"] == "failed"} == BAD
+    # the reports name the models the actors loaded, though the driver loaded none
+    report = json.loads((tmp_path / "out" / result.done[0] / "report.json").read_text(encoding="utf-8"))
+    assert set(report["models"]) == {"id-en", "en-zh"} and report["settings"]["executor"] == "ray"
+
+    again = run_translate([inputs], tmp_path / "out", warta, quiet=True, executor=ray_executor)
+    assert again.done == [] and sorted(again.skipped) == sorted(result.done)  # the same resume rules
+
+
+@pytest.mark.parametrize("restart", [False, True], ids=["killed-for-good", "restarted-by-ray"])
+def test_an_actor_killed_mid_run_loses_no_article_and_writes_none_twice(ray_executor, local_run, tiny_models, tmp_path: Path,
+                                                                        restart: bool):
+    inputs, reference, local = local_run
+    ray_executor.kill_at, ray_executor.sent, ray_executor.restart = 3, 0, restart  # the second actor's first window
+    restarted = ray_executor.restarted_windows
+    warta = Warta(_settings(tiny_models, "ray"))
+    writes = _counting_writes(warta)
+    result = run_translate([inputs], tmp_path / "out", warta, quiet=True, executor=ray_executor)
+
+    if not restart:  # the kill hit a window in flight, which the driver sent again to a new actor
+        assert ray_executor.restarted_windows > restarted
+    else:  # Ray restarted the actor and retried its windows itself: the driver saw no death
+        assert ray_executor.restarted_windows == restarted
+    assert len(ray_executor.actors) == 2 and ray_executor.sent > 3
+    assert sorted(result.done) == sorted(local.done) and len(set(result.done)) == len(result.done)
+    assert set(writes.values()) == {1} and sorted(writes) == sorted(result.done)
+    _assert_same_outputs(reference, tmp_path / "out", result.done)
+    assert [path for path in (tmp_path / "out").rglob("*") if TEMPORARY_NAME.match(path.name)] == []  # nothing half-written
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))["articles"]
+    assert sorted(name for name, entry in manifest.items() if entry["status"] == "done") == sorted(local.done)
+
+
+def test_executor_ray_without_ray_installed_says_how_to_install_it(monkeypatch, capsys, tiny_models, tmp_path: Path):
+    import run
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "satu.txt").write_text("Pemerintah meluncurkan program baru hari ini.\n", encoding="utf-8")
+    monkeypatch.setitem(sys.modules, "ray", None)  # what an installation without the extra looks like
+    status = run.main(["translate", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--executor", "ray",
+                       "--model", f"id-en={tiny_models['id-en']}", "--model", f"en-zh={tiny_models['en-zh']}"])
+    error = capsys.readouterr().err
+    assert status == 2
+    assert error.splitlines() == ["warta: --executor ray needs Ray, which is not installed: pip install 'warta[ray]'"]
+    assert not (tmp_path / "out").exists()  # refused before anything was written
+

@@ -1,0 +1,118 @@
+"""The enforced glossary (issue 14): terms found with affixes, longest first, renderings put in."""
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.qa.glossary import Glossary, Term, check_glossary, load_glossary
+from pipeline.terms import find_terms, missing_renderings
+from pipeline.translation import translate_articles
+from tests.test_translation import StandIn, StandInPool, article_of, to_chinese
+
+TERMS = (
+    Term("Pemerintah Kota Makassar", "Makassar City Government", "望加锡市政府"),
+    Term("Makassar", "Makassar", "望加锡"),
+    Term("Belt and Road", "Belt and Road", "一带一路"),
+    Term("teknologi minimal invasif", "minimally invasive technology", "微创技术"),
+    Term("Modern Cancer Hospital Guangzhou", "Modern Cancer Hospital Guangzhou", "Modern Cancer Hospital Guangzhou"),
+)
+GLOSSARY = Glossary(Path("glossary.tsv"), "0" * 64, TERMS)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Pemerintah Kota Makassar menyambut tamu dari Makassar.", ["Pemerintah Kota Makassar", "Makassar"]),
+        ("Teknologi minimal invasif makin maju.", ["Teknologi minimal invasif"]),
+        ("Delegasi kembali ke Makassar", ["Makassar"]),  # the preposition is a word of its own
+        ("Kunjungan ke-Makassar dan diMakassar", ["ke-Makassar", "diMakassar"]),
+        ("Keindahan Makassarnya memukau.", ["Makassarnya"]),
+        ("Di Makassarlah mereka bertemu.", ["Makassarlah"]),
+        ("Makassarese bukan istilah.", []),
+    ],
+)
+def test_find_terms_longest_first_with_affixes_any_case(text: str, expected: list[str]) -> None:
+    assert [span.text for span in find_terms(text, TERMS)] == expected
+
+
+def test_missing_renderings_leaves_terms_the_model_rendered() -> None:
+    source = "Teknologi minimal invasif dari Makassar."
+    assert missing_renderings(source, "Minimally invasive technology from Makassar.", "en", TERMS) == []
+    missing = missing_renderings(source, "The small-cut method from Makassar.", "en", TERMS)
+    assert [(span.term, span.output) for span in missing] == [("teknologi minimal invasif", "minimally invasive technology")]
+
+
+def _translate(sentences: list[str], en: StandIn, zh: StandIn, glossary: Glossary = GLOSSARY):
+    article = article_of(*sentences)
+    translate_articles([article], StandInPool({"id-en": en, "en-zh": zh}), glossary=glossary)
+    return article
+
+
+def test_every_glossary_target_appears_in_both_languages() -> None:
+    sentences = [
+        "Teknologi minimal invasif dipakai di Modern Cancer Hospital Guangzhou",   # start; kept name at the end
+        "Delegasi dari Pemerintah Kota Makassar hadir",                           # overlapping terms
+        "Mereka mendukung inisiatif Belt and Road",                               # at the end
+        "Keramahan Makassarnya terkenal.",                                        # with -nya
+    ]
+    article = _translate(sentences, StandIn(max_input_tokens=200), StandIn(to_chinese, max_input_tokens=200))
+    first, second, third, fourth = article.sentences()
+    assert first.en.startswith("Minimally invasive technology ") and first.en.endswith(" Modern Cancer Hospital Guangzhou")
+    assert first.zh.startswith("微创技术") and first.zh.endswith("Modern Cancer Hospital Guangzhou")
+    assert "Makassar City Government" in second.en and "望加锡市政府" in second.zh and "望加锡望加锡" not in second.zh
+    assert second.en.endswith("Makassar City Government HADIR")
+    assert third.en.endswith("Belt and Road") and third.zh.endswith("一带一路")
+    assert "Makassar" in fourth.en and "望加锡" in fourth.zh
+    assert first.enforced == {"en": ["teknologi minimal invasif"], "zh": ["teknologi minimal invasif"]}
+    assert {"kind": "keep", "text": "Modern Cancer Hospital Guangzhou"} in first.protected
+    check_glossary(article, GLOSSARY, ("en", "zh"))
+    assert not any("glossary" in sentence.flags for sentence in article.sentences())
+
+
+def test_a_term_the_model_rendered_is_left_as_written() -> None:
+    def renders(text: str) -> str:
+        return "minimally invasive technology IS HERE" if "minimal invasif" in text.lower() else text.upper()
+
+    article = _translate(["Teknologi minimal invasif ada"], StandIn(renders, max_input_tokens=200), StandIn(to_chinese, max_input_tokens=200))
+    sentence = article.sentences()[0]
+    assert sentence.en == "minimally invasive technology IS HERE"
+    assert "en" not in sentence.enforced
+
+
+def test_the_sample_glossary_loads_and_covers_the_sample_article() -> None:
+    root = Path(__file__).resolve().parents[1]
+    glossary = load_glossary(root / "data" / "glossary.tsv")
+    by_id = {term.id: term for term in glossary.terms}
+    assert by_id["Health Silk Road"].zh == "健康丝绸之路" and by_id["Belt and Road"].zh == "一带一路"
+    assert by_id["Makassar"].zh == "望加锡"
+    article = next((root / "data" / "samples").glob("*.txt")).read_text(encoding="utf-8")
+    assert all(find_terms(article, [term]) for term in glossary.terms)
+
+
+def test_aligned_jsonl_and_the_review_page_record_what_was_fixed() -> None:
+    import json
+
+    from pipeline.outputs.report import RunInfo
+    from pipeline.outputs.review_page import render_review_page
+    from pipeline.outputs.rows import render_jsonl
+
+    article = _translate(["Teknologi minimal invasif di https://rs.go.id dipakai"],
+                         StandIn(max_input_tokens=200), StandIn(to_chinese, max_input_tokens=200))
+    row = json.loads(render_jsonl(article).splitlines()[0])
+    assert row["protected"] == [{"kind": "url", "text": "https://rs.go.id"}]
+    assert row["enforced"] == {"en": ["teknologi minimal invasif"], "zh": ["teknologi minimal invasif"]}
+    page = render_review_page(article, RunInfo(warta_version="test"), ("en", "zh"))
+    assert "kept: <code>https://rs.go.id</code>" in page
+    assert "glossary en: teknologi minimal invasif" in page and "glossary zh: teknologi minimal invasif" in page
+
+
+def test_what_cannot_be_enforced_keeps_the_glossary_flag_and_urls_are_not_terms() -> None:
+    # a term with only a Chinese rendering cannot be found in the pivot's English
+    glossary = Glossary(Path("g.tsv"), "0" * 64, (*TERMS, Term("Kota Daeng", "", "望加锡城")))
+    article = _translate(["Kota Daeng menyambut tamu.", "Lihat https://makassar.go.id/berita hari ini."],
+                         StandIn(max_input_tokens=200), StandIn(to_chinese, max_input_tokens=200), glossary)
+    check_glossary(article, glossary, ("en", "zh"))
+    unenforceable, url = article.sentences()
+    assert "望加锡城" not in unenforceable.zh and unenforceable.qa["glossary"] == ["zh"]
+    assert "https://makassar.go.id/berita" in url.en and "https://makassar.go.id/berita" in url.zh
+    assert url.enforced == {} and "glossary" not in url.flags
