@@ -249,6 +249,15 @@ _LIBRARY_LOGGERS = ("transformers", "huggingface_hub", "py.warnings", "urllib3",
                     "trafilatura", "htmldate", "courlan", "ctranslate2", "sacrebleu")
 
 
+class _OwnHandlerLibraries(logging.Filter):
+    """Keeps out of warta's handler the records of libraries that print them with their own."""
+
+    NAMES = ("transformers", "huggingface_hub")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not any(record.name == name or record.name.startswith(name + ".") for name in self.NAMES)
+
+
 def _configure_logging(verbose: bool) -> None:
     """warta's own warnings always; libraries' log lines and Python warnings only with ``-v``."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -257,8 +266,11 @@ def _configure_logging(verbose: bool) -> None:
     level = "warning" if verbose else "error"
     os.environ["TRANSFORMERS_VERBOSITY"] = level
     os.environ["HF_HUB_VERBOSITY"] = level
-    # huggingface_hub adds its own handler and also propagates to ours: every line twice.
-    logging.getLogger("huggingface_hub").propagate = False
+    # transformers and huggingface_hub print through handlers of their own, and propagate to ours
+    # as well (transformers does whenever the CI variable is set): every line would show twice.
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, _OwnHandlerLibraries) for f in handler.filters):
+            handler.addFilter(_OwnHandlerLibraries())
     logging.captureWarnings(True)  # warnings.warn() from libraries becomes a py.warnings log line
     for name in _LIBRARY_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING if verbose else logging.ERROR)

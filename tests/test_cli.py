@@ -215,7 +215,8 @@ def test_no_network_fails_fast_with_how_to_work_offline(sample_article, tmp_path
         assert "models download" in line and "--offline" in line and "--model PAIR=/path/to/folder" in line
 
 
-def test_library_logs_and_warnings_show_only_with_verbose():
+@pytest.mark.parametrize("ci", [None, "true"])  # transformers propagates its records when CI is set
+def test_library_logs_and_warnings_show_only_with_verbose(ci):
     # transformers, huggingface_hub and Python warnings, emitted the way the libraries do it.
     code = (
         "import sys, warnings, run; run._configure_logging(sys.argv[1] == 'verbose'); "
@@ -224,17 +225,19 @@ def test_library_logs_and_warnings_show_only_with_verbose():
         "warnings.warn('PYTHON-WARNING'); "
         "import logging; logging.getLogger('models.pool').warning('WARTA-LINE')"
     )
-    quiet = subprocess.run([sys.executable, "-c", code, "quiet"], cwd=REPO, capture_output=True, text=True, env=_user_env(), check=False)
+    quiet = subprocess.run([sys.executable, "-c", code, "quiet"], cwd=REPO, capture_output=True, text=True, env=_user_env(ci=ci), check=False)
     assert quiet.stderr.splitlines() == ["WARNING models.pool: WARTA-LINE"]
-    verbose = subprocess.run([sys.executable, "-c", code, "verbose"], cwd=REPO, capture_output=True, text=True, env=_user_env(), check=False)
+    verbose = subprocess.run([sys.executable, "-c", code, "verbose"], cwd=REPO, capture_output=True, text=True, env=_user_env(ci=ci), check=False)
     for line in ("TRANSFORMERS-LINE", "HUB-LINE", "PYTHON-WARNING", "WARTA-LINE"):
         assert verbose.stderr.count(line) == 1, verbose.stderr  # once: not also through our handler
 
 
-def _user_env() -> dict[str, str]:
+def _user_env(ci: str | None = None) -> dict[str, str]:
     env = dict(os.environ)
-    for name in ("TRANSFORMERS_VERBOSITY", "HF_HUB_VERBOSITY"):
+    for name in ("TRANSFORMERS_VERBOSITY", "HF_HUB_VERBOSITY", "CI"):
         env.pop(name, None)
+    if ci is not None:
+        env["CI"] = ci
     return env
 
 
