@@ -122,11 +122,14 @@ class Settings:
         writes, so they are left out; ``device`` is left out here because ``auto`` says nothing:
         the caller passes the resolved runtime with the model revisions. ``formats`` are views
         of the translated article (written later without translating again), so they are left
-        out too. warta's version is in: a new splitter or QA check changes the output.
+        out too. warta's version is in: a new splitter or QA check changes the output. The
+        summarizer's input budget shapes only a written (abstractive) summary.
         """
         from pipeline import version  # read at call time: tests change it
 
-        how = ("force", "offline", "device", "window_sentences", "formats", "executor", "ray_address", "ray_actors", "ray_actor_cpus")
+        how: tuple[str, ...] = ("force", "offline", "device", "window_sentences", "formats", "executor", "ray_address", "ray_actors", "ray_actor_cpus")
+        if self.summary == "extractive":
+            how += ("summary_input_tokens",)
         shaping = {key: value for key, value in self.as_dict().items() if key not in how}
         payload = json.dumps({"settings": shaping, "models": model_revisions, "warta": version.__version__}, sort_keys=True)
         return hashlib.sha256(payload.encode()).hexdigest()[:16]

@@ -33,6 +33,7 @@ that crashes the worker fails alone. Read tasks are retried by Ray (``max_retrie
 
 import logging
 import os
+import socket
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -120,6 +121,34 @@ def _reader(settings: Settings) -> "Warta":
     return _READERS[key]
 
 
+def _check_reachable(address: str, timeout: float = 10.0) -> None:
+    """Refuse at once a cluster address where nothing answers.
+
+    ``ray.init`` keeps retrying an address that does not answer for minutes, with no word to the
+    user; one TCP connection to the host and port says the same in seconds. ``auto`` and
+    ``local`` (Ray's own discovery) are left to Ray.
+
+    Raises:
+        UsageError: the address has no port, or nothing accepts a connection there.
+    """
+    from urllib.parse import urlsplit
+
+    if address in ("auto", "local"):
+        return
+    target = urlsplit(address if "://" in address else f"ray://{address}")
+    try:
+        host, port = target.hostname, target.port
+    except ValueError:
+        host, port = None, None
+    if not host or port is None:
+        raise UsageError(f"cannot connect to the Ray cluster at {address}: give it as HOST:PORT or ray://HOST:PORT")
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+    except OSError as error:
+        reason = "no answer" if isinstance(error, TimeoutError) else (error.strerror or str(error))
+        raise UsageError(f"cannot connect to the Ray cluster at {address}: {reason}") from error
+
+
 @dataclass
 class _Task:
     """A window on its way through an actor."""
@@ -170,6 +199,8 @@ class RayExecutor:
         started = False
         if not ray.is_initialized():
             address = settings.ray_address or os.environ.get("RAY_ADDRESS") or None
+            if address is not None:
+                _check_reachable(address)
             try:
                 # Workers' log lines would break the driver's progress bar; they stay in Ray's session logs.
                 ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING)

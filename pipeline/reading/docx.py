@@ -205,6 +205,28 @@ def _attribute(element: Any, child: str) -> str | None:
     return found.get(f"{_W}val") if found is not None else None
 
 
+def _children(element: Any, tag: str) -> list[Any]:
+    """``element``'s ``tag`` children, also those wrapped in content controls or tracked insertions.
+
+    python-docx's ``rows`` and ``cells`` see only direct children, so a row inside a repeating
+    content control (``w:tbl/w:sdt/w:sdtContent/w:tr``, common in office templates) was lost.
+    """
+    found: list[Any] = []
+    for child in element:
+        if child.tag == tag:
+            found.append(child)
+        elif child.tag in _TRANSPARENT:
+            found.extend(_children(child, tag))
+    return found
+
+
+def _grid_value(element: Any, properties: str, name: str) -> int:
+    """An integer grid property (``w:gridBefore``, ``w:gridSpan``) of a row or cell; 0 when absent."""
+    found = element.find(f"{_W}{properties}/{_W}{name}")
+    value = found.get(f"{_W}val") if found is not None else None
+    return int(value) if value is not None and value.isdigit() else 0
+
+
 def _format_number(value: int, fmt: str) -> str:
     if fmt in ("lowerLetter", "upperLetter") and value > 0:
         letter = chr(ord("a") + (value - 1) % 26) * ((value - 1) // 26 + 1)  # Word: a..z, aa..zz
@@ -293,22 +315,20 @@ class _BodyReader:
             self.blocks.append(Block("paragraph", text))
 
     def _table(self, element: Any) -> None:
-        from docx.table import Table
-
         index = self.tables
         self.tables += 1
         nested: list[Any] = []
-        seen: set[Any] = set()  # the cells' XML elements (holding them keeps their identity stable)
-        for row_number, row in enumerate(Table(element, self.document.part).rows):
-            for column_number, cell in enumerate(row.cells):
-                if cell._tc in seen:  # a merged cell appears once per grid position it spans
-                    continue
-                seen.add(cell._tc)
+        for row_number, row in enumerate(_children(element, f"{_W}tr")):
+            column = _grid_value(row, "trPr", "gridBefore")  # a row may start after the first column
+            for cell in _children(row, f"{_W}tc"):
                 texts: list[str] = []
-                self._cell_texts(cell._tc, texts, nested)
+                self._cell_texts(cell, texts, nested)
                 text = " ".join(" ".join(texts).split())
+                # A cell continuing a vertical merge normally holds nothing; if it holds text,
+                # that text is read as Word shows it, in its own row.
                 if text:
-                    self.blocks.append(Block("table_cell", text, cell=(index, row_number, column_number)))
+                    self.blocks.append(Block("table_cell", text, cell=(index, row_number, column)))
+                column += _grid_value(cell, "tcPr", "gridSpan") or 1
         # A table inside a cell is read after its table, as a table of its own: a cell's text
         # stays one block, and the nested table keeps its rows and columns.
         for table in nested:

@@ -268,3 +268,14 @@ def test_an_output_folder_with_only_an_old_manifest_resumes(tmp_path: Path):
     assert sorted(result.skipped) == ["rilis-0", "rilis-1", "rilis-2"] and segments(warta) == before
     with sqlite3.connect(out / STATE_NAME) as db:
         assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 3
+
+
+def test_the_summarizers_input_budget_shapes_only_a_written_summary():
+    from pipeline.settings import Settings
+
+    def fingerprint(**changes: object) -> str:
+        return Settings(**changes).output_fingerprint({"id-en": "r1"})  # type: ignore[arg-type]
+
+    assert fingerprint(summary_input_tokens=1024) == fingerprint(summary_input_tokens=2048)  # extractive: no summarizer
+    assert fingerprint(summary="abstractive", summary_input_tokens=1024) != fingerprint(summary="abstractive", summary_input_tokens=2048)
+    assert fingerprint(summary_sentences=2) != fingerprint(summary_sentences=3)

@@ -137,3 +137,23 @@ def test_executor_ray_without_ray_installed_says_how_to_install_it(monkeypatch, 
     assert error.splitlines() == ["warta: --executor ray needs Ray, which is not installed: pip install 'warta[ray]'"]
     assert not (tmp_path / "out").exists()  # refused before anything was written
 
+
+
+def test_a_ray_address_where_nothing_answers_is_refused_in_one_line(tiny_models, tmp_path: Path):
+    # ray.init retries such an address for minutes without a word; warta asks the port first.
+    import socket
+    import subprocess
+
+    pytest.importorskip("ray")
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "satu.txt").write_text("Pemerintah meluncurkan program baru hari ini.\n", encoding="utf-8")
+    for address, reason in ((f"127.0.0.1:{port}", "Connection refused"), ("127.0.0.1", "give it as HOST:PORT or ray://HOST:PORT")):
+        result = subprocess.run(
+            [sys.executable, "run.py", "translate", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--executor", "ray",
+             "--ray-address", address, "--model", f"id-en={tiny_models['id-en']}", "--model", f"en-zh={tiny_models['en-zh']}"],
+            cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=120, check=False)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.splitlines() == [f"warta: cannot connect to the Ray cluster at {address}: {reason}"]

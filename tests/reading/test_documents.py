@@ -339,6 +339,50 @@ def test_docx_reads_content_controls_insertions_and_nested_tables_and_reports_te
     assert "1 text box(s) left out of the translation" in article.warnings
 
 
+def test_docx_reads_table_rows_and_cells_inside_content_controls_with_merged_cells(tmp_path: Path) -> None:
+    # Office templates wrap repeating table rows (and sometimes single cells) in content
+    # controls: w:tbl/w:sdt/w:sdtContent/w:tr. python-docx's rows and cells skip them.
+    import docx
+
+    document = docx.Document()
+    table = document.add_table(rows=3, cols=3)
+    table.cell(0, 0).text = "Kegiatan"
+    table.cell(0, 1).merge(table.cell(0, 2)).text = "Waktu dan tempat"  # gridSpan 2
+    table.cell(1, 0).merge(table.cell(2, 0)).text = "Vaksinasi"  # vMerge over two rows
+    table.cell(1, 1).text = "Senin"
+    table.cell(1, 2).text = "Makassar"
+    table.cell(2, 1).text = "Selasa"
+    rows = table._tbl.tr_lst
+    # Row 2 inside a repeating-section content control, its last cell inside a cell-level one.
+    row_sdt, row_content = _w("sdt"), _w("sdtContent")
+    row_sdt.append(_w("sdtPr"))
+    table._tbl.replace(rows[2], row_sdt)
+    row_content.append(rows[2])
+    row_sdt.append(row_content)
+    last_cell = rows[2].tc_lst[-1]
+    cell_sdt, cell_content = _w("sdt"), _w("sdtContent")
+    rows[2].replace(last_cell, cell_sdt)
+    cell_paragraph = _w("p")
+    cell_paragraph.append(_run("Maros"))
+    last_cell.remove(last_cell.p_lst[0])
+    last_cell.append(cell_paragraph)
+    cell_content.append(last_cell)
+    cell_sdt.append(cell_content)
+    document.save(str(tmp_path / "jadwal.docx"))
+
+    article = read_article(tmp_path / "jadwal.docx")
+
+    assert [(block.text, block.cell) for block in article.blocks] == [
+        ("Kegiatan", (0, 0, 0)),
+        ("Waktu dan tempat", (0, 0, 1)),
+        ("Vaksinasi", (0, 1, 0)),
+        ("Senin", (0, 1, 1)),
+        ("Makassar", (0, 1, 2)),
+        ("Selasa", (0, 2, 1)),
+        ("Maros", (0, 2, 2)),
+    ]
+
+
 def test_docx_list_numbers_follow_the_numbering_definitions(tmp_path: Path) -> None:
     import docx
 
