@@ -117,6 +117,15 @@ class Summarizer:
             found.add(self.tokenizer.eos_token_id)
         return found
 
+    @property
+    def control_tokens(self) -> list[str]:
+        """The tokenizer's special tokens as text (``<|im_start|>``, ``</s>``): never article text."""
+        found = set(getattr(self.tokenizer, "all_special_tokens", []) or [])
+        for token in (getattr(self.tokenizer, "added_tokens_decoder", {}) or {}).values():
+            if getattr(token, "special", False):
+                found.add(str(token.content))
+        return sorted(found)
+
     def count_tokens(self, text: str) -> int:
         """How many tokens ``text`` takes in this model's vocabulary."""
         return len(self.tokenizer(text, add_special_tokens=False)["input_ids"])

@@ -147,6 +147,11 @@ CASES = [
     ),
     # --- officials' titles, ranks and degrees (issue 9) -------------------------------
     pytest.param(
+        "Surat ditandatangani Kabag. Humas Setda, Andi Rahmat, dan Kasubbag. Umum. Surat dikirim Senin.",
+        ["Surat ditandatangani Kabag. Humas Setda, Andi Rahmat, dan Kasubbag. Umum.", "Surat dikirim Senin."],
+        id="heads-of-unit-Kabag.-Kasubbag.-before-the-unit",
+    ),
+    pytest.param(
         'Plt. Kepala Dinas Kesehatan Kota Makassar, dr. Andi Rahman, Sp.PD. menyampaikan sambutan. Acara lalu dimulai.',
         ['Plt. Kepala Dinas Kesehatan Kota Makassar, dr. Andi Rahman, Sp.PD. menyampaikan sambutan.', 'Acara lalu dimulai.'],
         id='acting-Plt.-and-degree-Sp.PD.-mid-sentence',

@@ -341,7 +341,8 @@ def missing_values(source: str, source_lang: str, target: str, target_lang: str)
 
     A date matches the same date; a date without a year matches any target date on that month
     and day, and a target date without a year matches when the year stands elsewhere in the
-    target (as a number or in another date). A time matches the same clock reading, also written as a decimal (10.30).
+    target (as a number or in another date), and a year stated alone matches the year of a target
+    date. A time matches the same clock reading, also written as a decimal (10.30).
     """
     have = VALUES_OF[target_lang](target)
     have_set = set(have)
@@ -352,6 +353,8 @@ def missing_values(source: str, source_lang: str, target: str, target_lang: str)
     missing = []
     for value in VALUES_OF[source_lang](source):
         if value in have_set:
+            continue
+        if value[0] == "num" and value[1] in numbers:  # "tahun 2025" in a target that dates a day in 2025
             continue
         if value[0] == "date" and (value[2], value[3]) in days:
             target_year = days[(value[2], value[3])]

@@ -50,6 +50,18 @@ _CP1252_PUNCTUATION = frozenset("“”‘’…–—«»•·")
 _MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _LIST_ITEM = re.compile(r"^\s*([-*+•]|\d{1,3}[.)])\s+(\S.*)$")
 _HTML_TAG = re.compile(r"<[^>]*>")
+# Markup pasted from a web CMS into a plain-text release: comments, scripts and styles, and the
+# tags of ordinary HTML by name (so "nilai <5%" or "a < b" stay text). A browser shows none of it.
+_PASTED_MARKUP = re.compile(
+    r"<!--.*?-->|<(script|style)\b[^>]*>.*?</\1\s*>"
+    r"|</?(?:p|div|span|br|hr|b|i|u|s|em|strong|a|font|h[1-6]|ul|ol|li|dl|dt|dd|table|thead|tbody|tfoot|tr|td|th|caption"
+    r"|blockquote|section|article|header|footer|main|aside|nav|sup|sub|small|big|mark|img|figure|figcaption|center|pre|code)"
+    r"(?:\s[^<>]*)?/?>",
+    re.IGNORECASE | re.DOTALL,
+)
+# Tags that start a new block where a browser shows them (a paragraph, a line break, a cell);
+# the others (b, a, span, ...) sit inside a word's run and join with nothing.
+_BREAKING_TAG = re.compile(r"</?(?:p|div|br|hr|h[1-6]|ul|ol|li|dl|dt|dd|table|tr|td|th|caption|blockquote|section|article|header|footer|main|aside|nav|figure|figcaption|center|pre)\b", re.IGNORECASE)
 
 
 def parse_article_bytes(data: bytes, name: str, source: Path | None = None, markdown: bool = False) -> Article:
@@ -153,6 +165,7 @@ def parse_article_text(text: str, name: str, source: Path | None = None, markdow
     Raises:
         InputError: there is no text.
     """
+    removed = 0
     if markdown:
         blocks = _markdown_blocks(text)
     else:
@@ -164,11 +177,49 @@ def parse_article_text(text: str, name: str, source: Path | None = None, markdow
         blocks = []
         for group in groups:
             blocks.extend(_blocks_of_group(group, hard_wrapped))
+        blocks, removed = _without_pasted_markup(blocks)
     blocks = [block for block in blocks if block.text.strip()]
     if not blocks:
         raise InputError(f"{source or name}: the file has no text, only markup")
     _mark_title_and_headings(blocks)
-    return Article(source=source, name=name, blocks=blocks)
+    article = Article(source=source, name=name, blocks=blocks)
+    if removed:
+        article.warnings.append(f"{removed} HTML tag(s) pasted into the text were removed; only the text a browser shows is translated")
+    return article
+
+
+def _without_pasted_markup(blocks: list[Block]) -> tuple[list[Block], int]:
+    """Blocks with pasted HTML removed, and how many tags were removed.
+
+    A release copied out of a web CMS into a ``.txt`` file keeps its tags
+    (``<p>...</p> <p>...</p>``); sent to the model they are mistranslated, and a paragraph
+    break hidden in a tag is no sentence boundary to the splitter. Only what a browser shows
+    is kept: a block breaks where a browser breaks it (``p``, ``br``, ``li``, ...), inline tags
+    join with nothing (``<b>Wakil</b> Gubernur``), entities are decoded. The first piece keeps
+    the block's kind and marker; the pieces after it are paragraphs.
+    """
+    result: list[Block] = []
+    removed = 0
+    for block in blocks:
+        if not _PASTED_MARKUP.search(block.text):
+            result.append(block)
+            continue
+        pieces, position = [""], 0
+        for match in _PASTED_MARKUP.finditer(block.text):
+            removed += 1
+            pieces[-1] += block.text[position : match.start()]
+            position = match.end()
+            if _BREAKING_TAG.match(match.group(0)):
+                pieces.append("")
+        pieces[-1] += block.text[position:]
+        texts = [" ".join(html.unescape(piece).split()) for piece in pieces]
+        texts = [text for text in texts if text]
+        for number, text in enumerate(texts):
+            if number == 0:
+                result.append(Block(block.kind, text, marker=block.marker, cell=block.cell))
+            else:
+                result.append(Block("paragraph", text))
+    return result, removed
 
 
 def _markdown_blocks(text: str) -> list[Block]:

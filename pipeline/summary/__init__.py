@@ -33,6 +33,9 @@ SUMMARY_METHODS = ("extractive", "abstractive")
 _PROMPT_OVERHEAD = 256
 # The least article budget tried: below it a prompt shows a few sentences of any article.
 _MIN_BUDGET = 64
+# The article text given may pass its budget by this much (paragraph breaks and ``[...]`` marks
+# are not in the sentences' count) before the selection is made again with less.
+_BUDGET_SLACK = 1.1
 
 __all__ = ["SUMMARY_METHODS", "UNSUPPORTED_FLAG", "summarize_article", "summarize_articles", "trace_summary"]
 
@@ -97,11 +100,13 @@ def _fitting_prompt(article: Article, options: SummaryOptions, summarizer: Summa
     the ``[...]`` marks come on top, so a prompt that still does not fit is built again with a
     smaller budget.
     """
-    budget = max(_MIN_BUDGET, min(options.summary_input_tokens, room - (_PROMPT_OVERHEAD if summarizer.chat else 1)))
+    wanted = max(_MIN_BUDGET, min(options.summary_input_tokens, room - (_PROMPT_OVERHEAD if summarizer.chat else 1)))
+    budget = wanted
     while True:
-        prompt = build_prompt(article, options.summary_sentences, budget, summarizer.count_tokens)
+        prompt = build_prompt(article, options.summary_sentences, budget, summarizer.count_tokens, summarizer.control_tokens)
         # an (m)T5 summarizer reads the article alone, as it was trained; a chat model the whole chat
         ids = summarizer.prompt_ids(prompt.messages) if summarizer.chat else summarizer.text_ids(prompt.article_text)
-        if len(ids) <= room or budget <= _MIN_BUDGET:
+        given = summarizer.count_tokens(prompt.article_text)
+        if (len(ids) <= room and given <= wanted * _BUDGET_SLACK) or budget <= _MIN_BUDGET:
             return prompt, ids, budget  # (a prompt still too long is refused by generate, with the numbers)
-        budget = max(_MIN_BUDGET, int(budget * min(0.9, room / len(ids))))
+        budget = max(_MIN_BUDGET, int(budget * min(0.9, room / len(ids), wanted / given)))

@@ -23,7 +23,7 @@ how much was given.
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from pipeline.article import Article, Block, Sentence, SummarySentence
@@ -65,8 +65,19 @@ class SummaryPrompt:
     article_text: str = ""
 
 
-def fence(text: str) -> str:
-    """The article text with anything that could close or open the fence made harmless."""
+def fence(text: str, control_tokens: Iterable[str] = ()) -> str:
+    """The article text with anything that could close or open the fence made harmless.
+
+    Args:
+        text: the article as it goes into the prompt.
+        control_tokens: the summarizer's special tokens as text (Qwen's ``<|im_start|>``,
+            ``<|im_end|>``): the tokenizer would read one in the article as the token itself,
+            so an article could end the user's turn and open a system turn of its own. They
+            are removed; no press release shows them to a reader.
+    """
+    for token in sorted(set(control_tokens), key=len, reverse=True):
+        if token:
+            text = text.replace(token, " ")
     return text.replace("<<<", "‹‹‹").replace(">>>", "›››")
 
 
@@ -105,8 +116,11 @@ def select_within_budget(lengths: list[int], scores: list[float], budget: int, r
     for first, end in bounds:
         share = carried + budget * sum(lengths[first:end]) / total
         ranked = sorted(range(first, end), key=lambda index: (-scores[index], index))
-        # the required sentences, else the stretch's best one, even over its share
-        taken = [index for index in ranked if index in required] or [ranked[0]]
+        # the required sentences and the stretch's best one, even over its share: a required
+        # sentence (the last paragraph's) must not take the place of what the stretch says best
+        taken = [index for index in ranked if index in required]
+        if ranked[0] not in taken:
+            taken.append(ranked[0])
         used = sum(lengths[index] for index in taken)
         for index in ranked:
             if index not in taken and used + lengths[index] <= share:
@@ -117,7 +131,9 @@ def select_within_budget(lengths: list[int], scores: list[float], budget: int, r
     return sorted(kept)
 
 
-def build_prompt(article: Article, sentences: int, budget: int, count_tokens: Callable[[str], int]) -> SummaryPrompt:
+def build_prompt(
+    article: Article, sentences: int, budget: int, count_tokens: Callable[[str], int], control_tokens: Iterable[str] = ()
+) -> SummaryPrompt:
     """The chat that asks for ``sentences`` summary sentences of ``article``.
 
     Args:
@@ -125,6 +141,7 @@ def build_prompt(article: Article, sentences: int, budget: int, count_tokens: Ca
         sentences: how many summary sentences to ask for.
         budget: tokens of article text the prompt may hold (see ``select_within_budget``).
         count_tokens: the summarizer's token count of a text.
+        control_tokens: the summarizer's special tokens as text, kept out of the article (``fence``).
     """
     numbered = article.numbered_sentences()
     lengths = [count_tokens(sentence.text) + 1 for _, _, _, sentence in numbered]
@@ -136,7 +153,13 @@ def build_prompt(article: Article, sentences: int, budget: int, count_tokens: Ca
     if numbered:
         always.add(0)
         always.add(next((i for i, entry in enumerate(numbered) if entry[2].kind in ("paragraph", "list_item")), 0))
-        always.add(next(i for i, entry in enumerate(numbered) if entry[0] == numbered[-1][0]))
+        # the whole last paragraph, from its start, up to a quarter of the budget
+        last_paragraph, used = 0, 0
+        for index in (i for i, entry in enumerate(numbered) if entry[0] == numbered[-1][0]):
+            if last_paragraph and used + lengths[index] > budget // 4:
+                break
+            always.add(index)
+            last_paragraph, used = last_paragraph + 1, used + lengths[index]
     kept = set(select_within_budget(lengths, scores, budget, frozenset(always)))
     paragraphs: list[str] = []
     current_block, parts = 0, list[str]()
@@ -151,8 +174,11 @@ def build_prompt(article: Article, sentences: int, budget: int, count_tokens: Ca
             parts.append(OMITTED)
     if parts:
         paragraphs.append(" ".join(parts))
+    # paragraphs left out whole, one after another, are one mark: a mark each would cost the
+    # budget a paragraph break and a mark per paragraph of a long article
+    paragraphs = [paragraph for number, paragraph in enumerate(paragraphs) if not (paragraph == OMITTED and number and paragraphs[number - 1] == OMITTED)]
     article_text = "\n\n".join(paragraphs)
-    text = fence(article_text)
+    text = fence(article_text, control_tokens)
     request = (
         f"Write a summary of this press release in {sentences} sentence{'s' if sentences != 1 else ''}, in Indonesian: "
         f"plain sentences, no title, no list, no markdown."

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from data import function_words, read_word_list
 from pipeline.article import Article, Sentence, SummarySentence
+from pipeline.language import indonesian_words
 from pipeline.qa.numbers import VALUES_OF, Value, missing_values
 
 #: The flag of a summary sentence with a claim the release does not support.
@@ -126,10 +127,14 @@ class ReleaseIndex:
         # A capitalised word is a name (Makassar, Guangzhou), an acronym (BPJS), or a sentence's
         # first word; a first word that is a common word is not a claim, and one with digits
         # (Rp7) is an amount, compared as a value above.
-        for word in _WORD.findall(text):
+        for position, word in enumerate(_WORD.findall(text)):
             if not word[0].isupper() or any(char.isdigit() for char in word):
                 continue
             if word.lower() in self.all_words or word.lower() in common or word in names:
+                continue
+            # The first word is capitalised because it opens the sentence: it is a name only when
+            # it does not read as an Indonesian word (Kesepakatan, Disalurkan, Sebelumnya: affixes).
+            if position == 0 and indonesian_words(word):
                 continue
             names.append(word)
         no_overlap = not (_content_words(text) & set(self.weight)) and not set(VALUES_OF["id"](text))

@@ -427,3 +427,25 @@ def test_plain_text_is_not_read_as_markdown(tmp_path: Path) -> None:
 
     assert "*pekan imunisasi*" in article.blocks[1].text
     assert any(block.text.startswith("> Kami") for block in article.blocks)
+
+
+@pytest.mark.parametrize(
+    ("pasted", "expected"),
+    [
+        # A CMS's paragraphs on one line: each a block, as the browser shows them.
+        ('<div class="isi"><p>Rapat dimulai pukul 09.00.</p> <p>Wali Kota hadir.</p></div>', ["Rapat dimulai pukul 09.00.", "Wali Kota hadir."]),
+        # Inline tags join with nothing (they sit inside a run of text); entities are decoded.
+        ("Dibuka oleh <b>Wakil</b> Gubernur &amp; <i>Sekda</i>, kata<strong>nya</strong>.", ["Dibuka oleh Wakil Gubernur & Sekda, katanya."]),
+        ('Lihat <a href="https://contoh.go.id">laman resmi</a>.<br>Terima kasih.', ["Lihat laman resmi.", "Terima kasih."]),
+        ("Teks<!-- komentar CMS --> bersih.<script>var x = 1;</script>", ["Teks bersih."]),
+        # Angle brackets that are not HTML tags are text.
+        ("Inflasi <5% dan nilai a < b > c tetap ditulis.", ["Inflasi <5% dan nilai a < b > c tetap ditulis."]),
+    ],
+)
+def test_html_pasted_into_plain_text_keeps_only_what_a_browser_shows(pasted: str, expected: list[str]) -> None:
+    article = parse_article_text(f"Judul Siaran Pers\n\n{pasted}\n", name="rilis")
+
+    assert [block.text for block in article.blocks[1:]] == expected
+    assert all(block.kind == "paragraph" for block in article.blocks[1:])
+    removed = [warning for warning in article.warnings if "HTML tag(s)" in warning]
+    assert len(removed) == (0 if expected == [pasted] else 1)

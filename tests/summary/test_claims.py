@@ -34,6 +34,13 @@ def release() -> Article:
         ("Para pakar onkologi dari Makassar berkunjung ke Guangzhou pada 29 Mei 2025.", False),
         ("Program tersebut bermanfaat bagi 1.044.921 warga.", False),
         ("Direktur rumah sakit Li Wei menyambut delegasi dari Makassar.", False),
+        # a year stated only inside one of the release's dates
+        ("Para pakar onkologi dari Makassar berkunjung ke Guangzhou pada tahun 2025.", False),
+        # a sentence opened by an ordinary word, capitalised only because it opens the sentence
+        ("Selain itu, pemerintah daerah menyiapkan Rp5 miliar untuk pelatihan dokter.", False),
+        ("Kesepakatan kunjungan ke Guangzhou mendorong inovasi teknologi invasif minimal.", False),
+        ("Sebelumnya, para pakar onkologi dari Makassar mengunjungi Guangzhou.", False),
+        ("Surabaya mengirim para pakar onkologi ke Guangzhou.", True),  # a name opening the sentence still counts
         # invented numbers and amounts
         ("Pemerintah daerah menyiapkan Rp7 miliar untuk pelatihan dokter.", True),
         ("Pemerintah daerah menyiapkan 5 juta rupiah untuk pelatihan dokter.", True),
