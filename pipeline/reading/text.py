@@ -61,7 +61,11 @@ _PASTED_MARKUP = re.compile(
 )
 # Tags that start a new block where a browser shows them (a paragraph, a line break, a cell);
 # the others (b, a, span, ...) sit inside a word's run and join with nothing.
-_BREAKING_TAG = re.compile(r"</?(?:p|div|br|hr|h[1-6]|ul|ol|li|dl|dt|dd|table|tr|td|th|caption|blockquote|section|article|header|footer|main|aside|nav|figure|figcaption|center|pre)\b", re.IGNORECASE)
+_BREAKING_TAG = re.compile(
+    r"</?(?:p|div|br|hr|h[1-6]|ul|ol|li|dl|dt|dd|table|tr|td|th|caption|blockquote|section|article|header|footer|main|aside|nav"
+    r"|figure|figcaption|center|pre)\b",
+    re.IGNORECASE,
+)
 
 
 def parse_article_bytes(data: bytes, name: str, source: Path | None = None, markdown: bool = False) -> Article:
