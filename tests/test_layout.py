@@ -1,6 +1,7 @@
 """The shape of the house: no import cycles, models below pipeline, and a wheel that holds it all."""
 
 import ast
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -76,8 +77,12 @@ def test_models_never_import_the_pipeline():
 
 
 def test_the_wheel_holds_every_subpackage_template_and_data_file(tmp_path: Path):
+    # Built from a copy: setuptools writes build/ and *.egg-info into the tree it builds, and a
+    # test writes nothing into the checkout.
+    source = tmp_path / "source"
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(".git", ".venv", "build", "*.egg-info", "__pycache__", ".*_cache", "out"))
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path)],
+        [sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path)],
         capture_output=True, text=True, timeout=300,
     )
     if result.returncode != 0:
