@@ -204,10 +204,23 @@ def _models(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _check_export_file(out: Path, memory: Path) -> None:
+    """Refuse a ``memory export -o`` that is the memory itself or a folder, before anything is read."""
+    from pipeline.errors import UsageError
+
+    if out.resolve() == memory.resolve() or (out.exists() and memory.exists() and os.path.samefile(out, memory)):
+        raise UsageError(f"{out}: is the memory file itself; -o names the TMX file to write (e.g. memory.tmx)")
+    if out.is_dir():
+        raise UsageError(f"{out}: is a folder; -o names the TMX file to write")
+
+
 def _memory(args: argparse.Namespace) -> int:
+    from pipeline.errors import UsageError
     from pipeline.files import write_atomic
     from pipeline.memory import TranslationMemory, read_pairs, render_memory_tmx
 
+    if args.action == "export":
+        _check_export_file(args.out, args.memory)
     if args.action == "add":
         pairs = {path: read_pairs(path, args.all) for path in args.files}  # every file read before any is stored
         with TranslationMemory(args.memory, create=True) as memory:
@@ -223,7 +236,10 @@ def _memory(args: argparse.Namespace) -> int:
             for origin, count in stats.origins.items():
                 print(f"from\t{origin}\t{count}")
         else:
-            write_atomic(args.out, render_memory_tmx(memory.entries()))
+            try:
+                write_atomic(args.out, render_memory_tmx(memory.entries()))
+            except OSError as error:  # named by the temporary file it failed on: name -o instead
+                raise UsageError(f"{args.out}: cannot write the TMX file ({error.strerror or error})") from error
             print(f"{args.out}\t{len(memory)} entries")
     return EXIT_OK
 

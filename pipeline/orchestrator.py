@@ -44,8 +44,8 @@ class Warta:
         settings: how to translate; defaults to ``Settings()``.
 
     Raises:
-        UsageError: settings that do not fit together, or an optional backend not installed.
-        InputError: the glossary or the translation memory file cannot be read.
+        UsageError: settings that do not fit together, an optional backend not installed, or a
+            glossary or translation memory file that cannot be read.
     """
 
     def __init__(self, settings: Settings | None = None):

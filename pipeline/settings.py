@@ -127,7 +127,8 @@ class Settings:
         """
         from pipeline import version  # read at call time: tests change it
 
-        how: tuple[str, ...] = ("force", "offline", "device", "window_sentences", "formats", "executor", "ray_address", "ray_actors", "ray_actor_cpus")
+        how: tuple[str, ...] = ("force", "offline", "device", "window_sentences", "formats", "executor", "ray_address", "ray_actors", "ray_actor_cpus",
+                                "glossary", "memory")  # paths: the caller passes their content's digests with the revisions
         if self.summary == "extractive":
             how += ("summary_input_tokens",)
         shaping = {key: value for key, value in self.as_dict().items() if key not in how}

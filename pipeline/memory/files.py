@@ -4,21 +4,26 @@ Three kinds of file go in (``memory add``):
 
 - ``corrections.tsv`` from the review page: the columns of ``aligned.tsv`` plus ``status``;
   only rows a reviewer ``approved`` or ``edited`` are taken (an untouched row is still the
-  machine's).
+  machine's); of several rows for one sentence the last edited one wins, else the last approved.
 - any TSV with ``id`` and ``en`` and/or ``zh`` columns, when ``trust_all`` says every row is
   reviewed (a client's bilingual list, a spreadsheet export).
-- TMX 1.4b from a CAT tool: each ``tu`` with an ``id`` variant and ``en`` and/or ``zh-CN``
-  (any ``zh`` variant) ones.
+- TMX 1.4b from a CAT tool: each ``tu`` with an ``id`` variant and ``en`` and/or Simplified
+  Chinese ones (``zh``, ``zh-CN``, ``zh-Hans``, ``zh-SG``, ``zh-MY``; Traditional ``zh-TW``,
+  ``zh-HK``, ``zh-Hant`` are not taken).
 
 TSV goes through :func:`pipeline.tsv.read_tsv`, so a file a spreadsheet saved with quotes
-reads the same as warta's own.
+reads the same as warta's own. Every text is stored as :func:`normalise.clean_text` makes it
+(one line: a line break in a spreadsheet cell would split a paragraph of the output). A file
+that cannot be imported is a :class:`UsageError`, as a bad ``--glossary`` is.
 """
 
+import re
 import xml.etree.ElementTree as ElementTree
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipeline.errors import InputError
+from pipeline.errors import InputError, UsageError
+from pipeline.memory.normalise import clean_text, normalise_source
 from pipeline.memory.store import MemoryEntry
 from pipeline.tsv import read_tsv
 from pipeline.version import __version__
@@ -30,6 +35,10 @@ _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # TMX 1.4b inline elements whose content is native markup (a tag of the original document),
 # not text: their content is dropped, what follows them is kept.
 _CODE_ELEMENTS = {"bpt", "ept", "it", "ph", "ut"}
+# Simplified Chinese language tags (lower case); zh-TW, zh-HK, zh-MO and zh-Hant-* are Traditional.
+_SIMPLIFIED_CHINESE = ("zh", "zh-cn", "zh-hans", "zh-sg", "zh-my")
+# What XML 1.0 forbids in a document (``Char`` production): written as a space on export.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def read_pairs(path: Path, trust_all: bool = False) -> list[MemoryEntry]:
@@ -41,10 +50,12 @@ def read_pairs(path: Path, trust_all: bool = False) -> list[MemoryEntry]:
             approved and edited ones.
 
     Returns:
-        The pairs, in file order, with ``origin`` set to the file's path.
+        The pairs, in file order, with ``origin`` set to the file's path and the texts cleaned
+        (``normalise.clean_text``); of a corrections file's rows for one sentence, only the one
+        that wins (the last edited, else the last approved).
 
     Raises:
-        InputError: the file cannot be read, is of another kind, lacks the columns or
+        UsageError: the file cannot be read, is of another kind, lacks the columns or
             languages it needs, or is a TSV without ``status`` given without ``trust_all``.
     """
     suffix = path.suffix.lower()
@@ -52,30 +63,40 @@ def read_pairs(path: Path, trust_all: bool = False) -> list[MemoryEntry]:
         return _read_tmx(path)
     if suffix in (".tsv", ".txt"):
         return _read_tsv(path, trust_all)
-    raise InputError(f"{path}: cannot import a '{suffix or 'suffix-less'}' file into the memory (use .tsv or .tmx)")
+    raise UsageError(f"{path}: cannot import a '{suffix or 'suffix-less'}' file into the memory (use .tsv or .tmx)")
 
 
 def _read_tsv(path: Path, trust_all: bool) -> list[MemoryEntry]:
-    rows = read_tsv(path, "memory import")
+    try:
+        rows = read_tsv(path, "memory import")
+    except InputError as error:
+        raise UsageError(str(error)) from error
     if not rows:
-        raise InputError(f"{path}: empty file, nothing to import")
+        raise UsageError(f"{path}: empty file, nothing to import")
     header = [cell.strip().lower() for cell in rows[0].cells]
     if "id" not in header or not ({"en", "zh"} & set(header)):
-        raise InputError(f"{path}: needs a header with an 'id' column and an 'en' and/or 'zh' column; found {', '.join(header)}")
+        raise UsageError(f"{path}: needs a header with an 'id' column and an 'en' and/or 'zh' column; found {', '.join(header)}")
     if "status" not in header and not trust_all:
-        raise InputError(f"{path}: no 'status' column, so not a corrections file; pass --all if every row is reviewed")
+        raise UsageError(f"{path}: no 'status' column, so not a corrections file; pass --all if every row is reviewed")
     column: dict[str, int] = {name: header.index(name) for name in ("id", "en", "zh", "status") if name in header}
 
     def cell(cells: list[str], name: str) -> str:
         index = column.get(name)
         return cells[index] if index is not None and index < len(cells) else ""
 
-    entries = []
-    for row in rows[1:]:
-        if not trust_all and cell(row.cells, "status").strip().lower() not in REVIEWED_STATUSES:
+    # sentence key -> (edited, row number, entry): an edited row beats an approved one for the
+    # same sentence, a later row an earlier one of the same status
+    chosen: dict[str, tuple[bool, int, MemoryEntry]] = {}
+    for number, row in enumerate(rows[1:]):
+        status = cell(row.cells, "status").strip().lower()
+        if not trust_all and status not in REVIEWED_STATUSES:
             continue
-        entries.append(MemoryEntry(cell(row.cells, "id"), cell(row.cells, "en"), cell(row.cells, "zh"), str(path)))
-    return entries
+        source, en, zh = (clean_text(cell(row.cells, name)) for name in ("id", "en", "zh"))
+        entry = MemoryEntry(source, en, zh, str(path))
+        key = normalise_source(entry.source)
+        if key not in chosen or status == "edited" or not chosen[key][0]:
+            chosen[key] = (status == "edited", number, entry)
+    return [entry for _, _, entry in sorted(chosen.values(), key=lambda found: found[1])]
 
 
 def _segment_text(segment: ElementTree.Element) -> str:
@@ -94,7 +115,7 @@ def _language(code: str) -> str | None:
         return "id"
     if code == "en" or code.startswith("en-"):
         return "en"
-    if code == "zh" or code.startswith("zh-"):
+    if code in _SIMPLIFIED_CHINESE or code.startswith("zh-hans-"):
         return "zh"
     return None
 
@@ -104,9 +125,10 @@ def _read_tmx(path: Path) -> list[MemoryEntry]:
         # ElementTree expands no external entities and fetches nothing (no DTD, no network).
         root = ElementTree.parse(path).getroot()
     except (OSError, ElementTree.ParseError) as error:
-        raise InputError(f"{path}: cannot read the TMX file ({error})") from error
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        raise UsageError(f"{path}: cannot read the TMX file ({reason})") from error
     if root.tag != "tmx" or root.find("body") is None:
-        raise InputError(f"{path}: not a TMX file (no <tmx><body>)")
+        raise UsageError(f"{path}: not a TMX file (no <tmx><body>)")
     entries = []
     for unit in root.iter("tu"):
         texts: dict[str, str] = {}
@@ -114,7 +136,7 @@ def _read_tmx(path: Path) -> list[MemoryEntry]:
             language = _language(variant.get(_XML_LANG) or variant.get("lang") or "")
             segment = variant.find("seg")
             if language and segment is not None and language not in texts:
-                texts[language] = " ".join(_segment_text(segment).split())
+                texts[language] = clean_text(_segment_text(segment))
         if texts.get("id") and (texts.get("en") or texts.get("zh")):
             entries.append(MemoryEntry(texts["id"], texts.get("en", ""), texts.get("zh", ""), str(path)))
     return entries
@@ -124,6 +146,8 @@ def render_memory_tmx(entries: list[MemoryEntry]) -> str:
     """The entries as a TMX 1.4b document (``memory export``): id source, en and zh-CN variants.
 
     Each unit keeps where its entry came from and when (``x-origin`` prop, ``creationdate``).
+    A character XML 1.0 forbids (a control character a memory made before imports were
+    cleaned may hold) is written as a space, so the document is always well-formed.
     """
     root = ElementTree.Element("tmx", version="1.4")
     ElementTree.SubElement(root, "header", {
@@ -133,10 +157,10 @@ def render_memory_tmx(entries: list[MemoryEntry]) -> str:
     body = ElementTree.SubElement(root, "body")
     for entry in entries:
         unit = ElementTree.SubElement(body, "tu", {"creationdate": entry.added.replace("-", "").replace(":", "")})
-        ElementTree.SubElement(unit, "prop", type="x-origin").text = entry.origin
+        ElementTree.SubElement(unit, "prop", type="x-origin").text = _NOT_XML.sub(" ", entry.origin)
         for language, text in (("id", entry.source), ("en", entry.en), ("zh-CN", entry.zh)):
             if text:
                 variant = ElementTree.SubElement(unit, "tuv", {_XML_LANG: language})
-                ElementTree.SubElement(variant, "seg").text = text
+                ElementTree.SubElement(variant, "seg").text = _NOT_XML.sub(" ", text)
     ElementTree.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(root, encoding="unicode") + "\n"

@@ -4,6 +4,11 @@ One row per source sentence, keyed by its normalised form (``normalise.normalise
 Each row keeps the source as first written, the English and Chinese (either may be empty),
 where it came from (the file imported) and when. A later import of the same source sentence
 replaces the row: the newest review wins, whatever file it came in.
+
+A memory file is marked as warta's (``PRAGMA application_id``) when it is created, and any
+other SQLite file (a batch run's ``.warta-state.sqlite``, another program's database) is
+refused untouched; a file made before the mark, with exactly the ``entries`` table and nothing
+else, is still read (and marked on the next ``memory add``).
 """
 
 import hashlib
@@ -12,14 +17,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipeline.errors import InputError
-from pipeline.memory.normalise import normalise_source, numbers_in
+from pipeline.errors import UsageError
+from pipeline.memory.normalise import clean_text, normalise_source, numbers_in
 
 #: A near match at least this similar (rapidfuzz ``fuzz.ratio``, 0-100, on the normalised
 #: sentences) is offered as a suggestion. 85 is where CAT tools start calling a match "high
 #: fuzzy" (OmegaT's and Matecat's default bands start at 75-85); below it the remembered
 #: translation usually needs more rewriting than the machine's.
 SUGGESTION_THRESHOLD = 85.0
+
+#: ``PRAGMA application_id`` of a warta memory file: "WRTA".
+APPLICATION_ID = int.from_bytes(b"WRTA", "big")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (
@@ -31,6 +39,8 @@ CREATE TABLE IF NOT EXISTS entries (
     added TEXT NOT NULL
 )
 """
+# PRAGMA table_info(entries) of _SCHEMA: (name, type, notnull, default, pk) per column.
+_COLUMNS = [("key", "TEXT", 0, None, 1)] + [(name, "TEXT", 1, None, 0) for name in ("source", "en", "zh", "origin", "added")]
 
 
 @dataclass(frozen=True)
@@ -100,20 +110,50 @@ class TranslationMemory:
             file is an error (``translate --memory`` must not silently use an empty memory).
 
     Raises:
-        InputError: the file is missing (and ``create`` is false) or is not a warta memory.
+        UsageError: the file is missing (and ``create`` is false), cannot be opened, or is not
+            a warta memory (it is then left as it was).
     """
 
     def __init__(self, path: Path, create: bool = False):
         self.path = Path(path)
         if not create and not self.path.is_file():
-            raise InputError(f"{self.path}: no such translation memory (create it with 'run.py memory add')")
+            raise UsageError(f"{self.path}: no such translation memory (create it with 'run.py memory add')")
+        if self.path.exists() and not self.path.is_file():
+            raise UsageError(f"{self.path}: is not a file, so not a translation memory")
+        new = not self.path.exists() or (create and self.path.stat().st_size == 0)
         try:
             self._db = sqlite3.connect(self.path)
-            self._db.execute(_SCHEMA)
-            self._db.commit()
         except sqlite3.Error as error:
-            raise InputError(f"{self.path}: not a translation memory ({error})") from error
+            raise UsageError(f"{self.path}: cannot open the translation memory ({error})") from error
+        try:
+            if not new:
+                self._check_is_memory(mark=create)
+            else:
+                with self._db:
+                    self._db.execute(_SCHEMA)
+                self._db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        except sqlite3.Error as error:
+            self._db.close()
+            raise UsageError(f"{self.path}: not a translation memory ({error})") from error
+        except UsageError:
+            self._db.close()
+            raise
         self._keys: list[str] | None = None
+
+    def _check_is_memory(self, mark: bool) -> None:
+        # Only reads, unless the file is a memory: another program's database stays untouched.
+        (application_id,) = self._db.execute("PRAGMA application_id").fetchone()
+        if application_id == APPLICATION_ID:
+            return
+        tables = [name for (name,) in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        columns = [tuple(column[1:]) for column in self._db.execute("PRAGMA table_info(entries)")]
+        if application_id != 0 or tables != ["entries"] or columns != _COLUMNS:
+            raise UsageError(
+                f"{self.path}: an SQLite file that is not a warta translation memory (left as it was); "
+                f"give --memory a memory made by 'run.py memory add', or a new file name"
+            )
+        if mark:  # a memory made before files were marked
+            self._db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
     def close(self) -> None:
         """Close the file."""
@@ -128,6 +168,7 @@ class TranslationMemory:
     def add(self, entries: list[MemoryEntry], now: datetime | None = None) -> int:
         """Store ``entries``, each replacing any earlier entry for the same source sentence.
 
+        Texts are stored cleaned (``normalise.clean_text``: one line, white space collapsed).
         Entries with an empty source, or with neither English nor Chinese, are skipped. Within
         ``entries`` a later one for the same sentence wins too.
 
@@ -136,18 +177,19 @@ class TranslationMemory:
             now: the import time to record; None for the current time.
 
         Returns:
-            How many entries were stored.
+            How many entries were stored: sentences, each counted once however many of
+            ``entries`` it had.
         """
         added = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
         rows = [
-            (normalise_source(entry.source), entry.source.strip(), entry.en.strip(), entry.zh.strip(), entry.origin, added)
+            (normalise_source(entry.source), clean_text(entry.source), clean_text(entry.en), clean_text(entry.zh), entry.origin, added)
             for entry in entries
-            if normalise_source(entry.source) and (entry.en.strip() or entry.zh.strip())
         ]
+        rows = [row for row in rows if row[0] and (row[2] or row[3])]
         with self._db:
             self._db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?)", rows)
         self._keys = None
-        return len(rows)
+        return len({row[0] for row in rows})
 
     def __len__(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM entries").fetchone()[0])

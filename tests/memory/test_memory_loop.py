@@ -107,3 +107,23 @@ def test_corrections_go_into_the_memory_and_replace_the_models_next_time(tiny_mo
     exported = tmp_path / "tm.tmx"
     assert run.main(["memory", "export", "--memory", str(memory), "-o", str(exported)]) == 0
     assert exported.read_text(encoding="utf-8").count("<tu ") == 4
+
+
+def test_the_same_memory_by_another_path_redoes_nothing(tiny_models, tmp_path: Path, sent_to_models, capsys, monkeypatch) -> None:
+    models = [arg for pair, path in tiny_models.items() for arg in ("--model", f"{pair}={path}")]
+    common = [*models, "--backend", "transformers", "--beams", "1", "--source-lang", "id", "--formats", "jsonl", "-q"]
+    article = tmp_path / "rilis.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    listing = tmp_path / "list.tsv"
+    listing.write_text(f"id\ten\n{ARTICLE.splitlines()[0]}\tThe city launched a programme.\n", encoding="utf-8")
+    memory = tmp_path / "tm.sqlite"
+    assert run.main(["memory", "add", str(listing), "--all", "--memory", str(memory)]) == 0
+    assert run.main(["translate", str(article), "-o", str(tmp_path / "out"), *common, "--memory", str(memory)]) == 0
+    assert _rows(tmp_path / "out" / "rilis")[0]["en"] == "The city launched a programme."
+    capsys.readouterr()
+    sent_to_models.clear()
+    monkeypatch.chdir(tmp_path)
+    assert run.main(["translate", "rilis.txt", "-o", "out", *common, "--memory", "./tm.sqlite"]) == 0
+    summary = capsys.readouterr().out
+    assert "skipped      1" in summary and "done         0" in summary, summary
+    assert sent_to_models == []

@@ -1,12 +1,13 @@
 """The translation memory: normalisation, the store, imports of TSV and TMX, export."""
 
+import sqlite3
 import xml.etree.ElementTree as ElementTree
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from pipeline.errors import InputError
+from pipeline.errors import UsageError
 from pipeline.memory import MemoryEntry, TranslationMemory, normalise_source, read_pairs, render_memory_tmx
 
 SENTENCE = "Kementerian Kesehatan membuka 12 layanan baru pada 5 Mei 2025."
@@ -20,6 +21,9 @@ SENTENCE = "Kementerian Kesehatan membuka 12 layanan baru pada 5 Mei 2025."
         ("Kementerian Kesehatan membuka \uff11\uff12 layanan baru pada 5 Mei 2025.", True),  # full-width digits
         ("Kementerian Kesehatan membuka 13 layanan baru pada 5 Mei 2025.", False),  # another number
         ("kementerian kesehatan membuka 12 layanan baru pada 5 Mei 2025.", False),  # case is kept
+        ("Kementerian Kesehatan\u200b membuka 12 layanan baru pada 5 Mei 2025.", True),  # zero-width space
+        ("Kementerian Kesehatan membuka 1\u00b2 layanan baru pada 5 Mei 2025.", False),  # superscript: not "12"
+        ("Kementerian Kesehatan membuka \u2460\u2461 layanan baru pada 5 Mei 2025.", False),  # circled digits
     ],
 )
 def test_normalisation_forgives_spacing_and_unicode_form_but_not_numbers(written: str, same: bool) -> None:
@@ -53,7 +57,7 @@ def test_exact_match_near_match_and_a_later_import_replaces(tmp_path: Path) -> N
 
 
 def test_missing_memory_is_an_error_not_an_empty_memory(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="no such translation memory"):
+    with pytest.raises(UsageError, match="no such translation memory"):
         TranslationMemory(tmp_path / "missing.sqlite")
 
 
@@ -70,7 +74,7 @@ def test_corrections_take_only_reviewed_rows_and_plain_tsv_needs_all(tmp_path: P
     assert len(read_pairs(corrections, trust_all=True)) == 3
     plain = tmp_path / "list.tsv"
     plain.write_text("id\ten\nEmpat.\tFour.\n", encoding="utf-8")
-    with pytest.raises(InputError, match="--all"):
+    with pytest.raises(UsageError, match="--all"):
         read_pairs(plain)
     assert [(e.source, e.en, e.zh) for e in read_pairs(plain, trust_all=True)] == [("Empat.", "Four.", "")]
 
@@ -98,6 +102,121 @@ def test_export_is_tmx_that_imports_back_the_same(tmp_path: Path) -> None:
     assert [(e.source, e.en, e.zh) for e in read_pairs(exported)] == [(e.source, e.en, e.zh) for e in entries]
 
 
-def test_unknown_file_kind_is_an_input_error(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="cannot import"):
+def test_unknown_file_kind_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="cannot import"):
         read_pairs(tmp_path / "notes.docx")
+
+
+def test_a_superscript_is_never_an_exact_match_for_digits(tmp_path: Path) -> None:
+    with TranslationMemory(tmp_path / "tm.sqlite", create=True) as memory:
+        memory.add([MemoryEntry("Luasnya 12 hektare.", "It covers 12 hectares.", "", "a.tsv")])
+        match = memory.lookup("Luasnya 1\u00b2 hektare.")
+        assert match is None or not match.exact
+
+
+def _tmx(path: Path, units: str) -> Path:
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header srclang="id" adminlang="en" segtype="sentence" '
+        f'datatype="plaintext" o-tmf="x" creationtool="x" creationtoolversion="1"/><body>{units}</body></tmx>',
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_tmx_import_takes_simplified_chinese_whatever_the_order(tmp_path: Path) -> None:
+    tmx = _tmx(tmp_path / "cat.tmx",
+               '<tu><tuv xml:lang="id"><seg>Satu.</seg></tuv><tuv xml:lang="zh-TW"><seg>壹號。</seg></tuv>'
+               '<tuv xml:lang="zh-CN"><seg>一号。</seg></tuv></tu>'
+               '<tu><tuv xml:lang="id"><seg>Dua.</seg></tuv><tuv xml:lang="zh-Hant-TW"><seg>貳號。</seg></tuv>'
+               '<tuv xml:lang="zh-HK"><seg>貳號。</seg></tuv><tuv xml:lang="zh-Hans-SG"><seg>二号。</seg></tuv></tu>'
+               '<tu><tuv xml:lang="id"><seg>Tiga.</seg></tuv><tuv xml:lang="zh-Hant"><seg>參號。</seg></tuv></tu>')
+    assert [(e.source, e.en, e.zh) for e in read_pairs(tmx)] == [("Satu.", "", "一号。"), ("Dua.", "", "二号。")]
+
+
+def test_a_missing_tmx_is_named_once(tmp_path: Path) -> None:
+    with pytest.raises(UsageError) as raised:
+        read_pairs(tmp_path / "gone.tmx")
+    assert str(raised.value) == f"{tmp_path / 'gone.tmx'}: cannot read the TMX file (No such file or directory)"
+
+
+def test_imported_text_is_one_line_without_control_characters(tmp_path: Path) -> None:
+    listing = tmp_path / "list.tsv"
+    # a spreadsheet's quoted cells with line breaks, a vertical tab, a control character, a zero-width space
+    listing.write_text('id\ten\tzh\n"Satu\nbaris."\t"One\r\nline\x0b."\t"一\n行\x01。"\nDua\u200b  kata.\tTwo\x01words.\t\n',
+                       encoding="utf-8")
+    pairs = read_pairs(listing, trust_all=True)
+    assert [(e.source, e.en, e.zh) for e in pairs] == [("Satu baris.", "One line .", "一 行 。"), ("Dua kata.", "Two words.", "")]
+    with TranslationMemory(tmp_path / "tm.sqlite", create=True) as memory:
+        memory.add(pairs)
+        memory.add([MemoryEntry("Tiga\n\nbaris.", "Three\u2028lines.", "", "api")])
+        assert [(e.source, e.en) for e in memory.entries()] == [("Dua kata.", "Two words."), ("Satu baris.", "One line ."),
+                                                             ("Tiga baris.", "Three lines.")]
+
+
+def test_export_never_writes_characters_xml_forbids(tmp_path: Path) -> None:
+    # a memory filled before imports were cleaned may hold control characters
+    exported = tmp_path / "out.tmx"
+    exported.write_text(render_memory_tmx([MemoryEntry("Sa\x0btu.", "O\x01ne\x1f.", "一\ufffe。", "a\x02.tsv", "2025-01-01T00:00:00Z")]),
+                        encoding="utf-8")
+    assert [(e.source, e.en, e.zh) for e in read_pairs(exported)] == [("Sa tu.", "O ne .", "一 。")]
+
+
+def test_corrections_an_edited_row_beats_a_later_approved_one(tmp_path: Path) -> None:
+    corrections = tmp_path / "corrections.tsv"
+    corrections.write_text(
+        "id\ten\tzh\tstatus\n"
+        "Satu.\tOne (first edit).\t\tedited\n"
+        "Satu.\tOne (last edit).\t\tedited\n"
+        "Satu.\tone machine\t\tapproved\n"
+        "Dua.\ttwo machine\t\tapproved\n"
+        "Dua.\tTwo (approved again).\t\tapproved\n",
+        encoding="utf-8",
+    )
+    pairs = read_pairs(corrections)
+    assert [(e.source, e.en) for e in pairs] == [("Satu.", "One (last edit)."), ("Dua.", "Two (approved again).")]
+    with TranslationMemory(tmp_path / "tm.sqlite", create=True) as memory:
+        assert memory.add(pairs + [MemoryEntry("Dua. ", "Two.", "", "api")]) == 2  # sentences stored, not rows
+
+
+# The table of a memory made before memory files were marked.
+OLD_MEMORY = ("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, source TEXT NOT NULL, en TEXT NOT NULL, zh TEXT NOT NULL, "
+              "origin TEXT NOT NULL, added TEXT NOT NULL);")
+
+
+def _foreign(path: Path, schema: str) -> bytes:
+    with sqlite3.connect(path) as db:
+        db.executescript(schema)
+    db.close()
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        "CREATE TABLE articles (name TEXT PRIMARY KEY, status TEXT); INSERT INTO articles VALUES ('a', 'done');",  # a batch's state
+        "CREATE TABLE entries (id INTEGER PRIMARY KEY, word TEXT); INSERT INTO entries VALUES (1, 'kata');",  # another entries
+        "PRAGMA application_id = 7; " + OLD_MEMORY,  # a memory's table in another program's file
+        OLD_MEMORY + "CREATE TABLE notes (text TEXT);",  # ... or beside other tables
+    ],
+)
+@pytest.mark.parametrize("create", [False, True])
+def test_another_sqlite_file_is_refused_untouched(tmp_path: Path, schema: str, create: bool) -> None:
+    path = tmp_path / "other.sqlite"
+    before = _foreign(path, schema)
+    with pytest.raises(UsageError, match="not a warta translation memory"):
+        TranslationMemory(path, create=create)
+    assert path.read_bytes() == before
+
+
+def test_a_memory_made_before_files_were_marked_still_opens_and_is_marked_on_add(tmp_path: Path) -> None:
+    path = tmp_path / "old.tm"
+    _foreign(path, OLD_MEMORY + "INSERT INTO entries VALUES ('Satu.', 'Satu.', 'One.', '', 'a.tsv', '2025-01-01T00:00:00Z');")
+    before = path.read_bytes()
+    with TranslationMemory(path) as memory:
+        assert [(e.source, e.en) for e in memory.entries()] == [("Satu.", "One.")]
+    assert path.read_bytes() == before  # reading writes nothing
+    with TranslationMemory(path, create=True) as memory:
+        memory.add([MemoryEntry("Dua.", "Two.", "", "b.tsv")])
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA application_id").fetchone()[0] != 0 and db.execute("SELECT COUNT(*) FROM entries").fetchone()[0] == 2
+    db.close()

@@ -1,0 +1,95 @@
+"""``run.py memory`` and ``translate --memory`` on bad files: exit status, one line, nothing overwritten."""
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+import run
+
+ARTICLE = "Pemerintah Kota Makassar meluncurkan program kesehatan baru pada 29 Mei 2025.\n"
+
+
+def _error_line(capsys) -> str:
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("warta: "), err
+    return err
+
+
+@pytest.fixture
+def memory(tmp_path: Path) -> Path:
+    listing = tmp_path / "list.tsv"
+    listing.write_text("id\ten\nSatu.\tOne.\n", encoding="utf-8")
+    path = tmp_path / "tm.sqlite"
+    assert run.main(["memory", "add", str(listing), "--all", "--memory", str(path)]) == 0
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "says"),
+    [
+        ("missing.tsv", None, "missing.tsv: cannot read the memory import (No such file or directory)"),
+        ("header.tsv", "source\ttarget\nSatu.\tOne.\n", "needs a header with an 'id' column"),
+        ("broken.tmx", "<tmx><body><tu>", "broken.tmx: cannot read the TMX file"),
+        ("notes.docx", "", "cannot import a '.docx' file"),
+    ],
+)
+def test_a_bad_file_to_add_is_a_usage_error(tmp_path: Path, capsys, name: str, content: str | None, says: str) -> None:
+    if content is not None:
+        (tmp_path / name).write_text(content, encoding="utf-8")
+    assert run.main(["memory", "add", str(tmp_path / name), "--all", "--memory", str(tmp_path / "tm.sqlite")]) == 2
+    assert says in _error_line(capsys)
+    assert not (tmp_path / "tm.sqlite").exists()  # every file is read before the memory is made
+
+
+def test_translate_with_a_missing_memory_is_a_usage_error(tmp_path: Path, capsys) -> None:
+    article = tmp_path / "rilis.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    assert run.main(["translate", str(article), "-o", str(tmp_path / "out"), "--memory", str(tmp_path / "missing.tm")]) == 2
+    assert "missing.tm: no such translation memory" in _error_line(capsys)
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_printed_count_is_of_entries_stored_and_an_edit_beats_an_approval(tmp_path: Path, capsys) -> None:
+    corrections = tmp_path / "corrections.tsv"
+    corrections.write_text("id\ten\tzh\tstatus\nSatu.\tOne, edited.\t\tedited\nSatu.\tone machine\t\tapproved\n"
+                           "Satu.\tone again\t\tapproved\n", encoding="utf-8")
+    memory = tmp_path / "tm.sqlite"
+    assert run.main(["memory", "add", str(corrections), "--memory", str(memory)]) == 0
+    assert capsys.readouterr().out == f"{corrections}\t1 entries\n{memory}\t1 entries in all\n"
+    exported = tmp_path / "tm.tmx"
+    assert run.main(["memory", "export", "--memory", str(memory), "-o", str(exported)]) == 0
+    assert "One, edited." in exported.read_text(encoding="utf-8") and "machine" not in exported.read_text(encoding="utf-8")
+
+
+def test_export_over_the_memory_itself_is_refused(memory: Path, capsys, monkeypatch) -> None:
+    before = memory.read_bytes()
+    monkeypatch.chdir(memory.parent)
+    for out in (str(memory), "tm.sqlite", f"../{memory.parent.name}/tm.sqlite"):
+        assert run.main(["memory", "export", "--memory", str(memory), "-o", out]) == 2
+        assert "is the memory file itself" in _error_line(capsys)
+    assert memory.read_bytes() == before
+
+
+def test_export_to_a_folder_or_an_unwritable_place_names_the_out_path(memory: Path, tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    assert run.main(["memory", "export", "--memory", str(memory), "-o", str(folder)]) == 2
+    assert _error_line(capsys) == f"warta: {folder}: is a folder; -o names the TMX file to write\n"
+    (tmp_path / "file.txt").write_text("x", encoding="utf-8")
+    below_a_file = tmp_path / "file.txt" / "tm.tmx"
+    assert run.main(["memory", "export", "--memory", str(memory), "-o", str(below_a_file)]) == 2
+    assert _error_line(capsys).startswith(f"warta: {below_a_file}: cannot write the TMX file (")
+    assert list(folder.iterdir()) == []
+
+
+def test_a_batch_state_file_is_not_a_memory(tmp_path: Path, capsys) -> None:
+    state = tmp_path / ".warta-state.sqlite"
+    with sqlite3.connect(state) as db:
+        db.execute("CREATE TABLE articles (name TEXT PRIMARY KEY, status TEXT)")
+    db.close()
+    before = state.read_bytes()
+    for command in (["stats"], ["export", "-o", str(tmp_path / "x.tmx")]):
+        assert run.main(["memory", *command, "--memory", str(state)]) == 2
+        assert "not a warta translation memory" in _error_line(capsys)
+    assert state.read_bytes() == before and not (tmp_path / "x.tmx").exists()
