@@ -33,6 +33,7 @@ A placeholder never reaches the output.
 Chinese gets no spaces between a restored span and a Chinese character or punctuation mark.
 """
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -42,23 +43,39 @@ SPAN_KINDS = ("keep", "term", "url", "email", "phone", "document", "handle", "ha
 
 # Punctuation that ends a sentence or a clause rather than a URL or an address.
 _TRAILING = ".,;:!?'\"”’»)]}"
+# Punctuation that may open a sentence before its first word: a term after it still starts
+# the sentence (``"Rumah sakit itu ...," kata dia.``).
+_OPENING = "\"'“‘„«([{"
 
 _URL = re.compile(
     r"(?<![\w@/.])(?:(?:https?|ftp)://|www\.)[^\s<>\"“”‘’]+"
-    r"|(?<![\w@/.-])(?:[a-z0-9-]+\.)+(?:go\.id|co\.id|ac\.id|or\.id|com|org|net|id|cn|info|gov|edu)(?:/[^\s<>\"“”]*)?(?![\w@-])",
+    # a bare domain needs a lower-case label and top-level domain: ``kemarin.Info`` is two
+    # words whose space after the full stop was lost, not an address
+    r"|(?<![\w@/.-])(?:[A-Za-z0-9-]+\.)*(?-i:[a-z0-9-]+\.(?:com|org|net|id|cn|info|gov|edu))(?:/[^\s<>\"“”]*)?(?![\w@-])",
     re.IGNORECASE,
 )
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?")
+# A handle starts a word (after a space or an opening bracket or quote) with a letter or an
+# underscore, and is not a price: ``2 kg @Rp15.000`` is "at Rp15,000 each".
+_HANDLE = re.compile(r"(?<![^\s(\[{\"'“‘])@(?!Rp\s?\d)[A-Za-z_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?", re.IGNORECASE)
 _HASHTAG = re.compile(r"(?<![\w&#])#\w*[^\W\d_]\w*")
 # A phone number: international (+62 ...) or with a leading 0 (area or mobile prefix), at least
 # eight digits in all, so that years, amounts and counts are never taken for one.
-_PHONE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[\s.-]?(?:\(0?\d{1,4}\)[\s.-]?)?|\(0\d{1,4}\)[\s.-]?|0)\d[\d\s.-]{4,}\d(?![\w])")
-# Dates and times of day that the phone pattern would take: ``01-06-2025``, ``08.00-16.00``.
-_NOT_PHONE = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{1,2}[.:]\d{2}\s*-\s*\d{1,2}[.:]\d{2}")
+_PHONE = re.compile(
+    r"(?<![\w+])(?:\+\d{1,3}[\s.-]?(?:\(0?\d{1,4}\)[\s.-]?)?|\(\+\d{1,3}\)[\s.-]?|\(0\d{1,4}\)[\s.-]?|0)\d[\d\s.-]{4,}\d(?![\w])"
+)
+# Dates, date ranges and times of day that the phone pattern would take: ``01-06-2025``,
+# ``01.06.2025-05.06.2025``, ``08.00-16.00``.
+_DATE = r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}"
+_NOT_PHONE = re.compile(rf"{_DATE}(?:\s*-\s*{_DATE})?|\d{{1,2}}[.:]\d{{2}}\s*-\s*\d{{1,2}}[.:]\d{{2}}")
 # A document number: letters and digits in parts joined by dots, dashes and at least one slash,
 # with a digit somewhere (``HK.02.02/I/3305/2022``, ``440/Kep/2023``; not ``dan/atau``).
 _DOCUMENT = re.compile(r"(?<![\w./-])(?=[\w./-]*\d)[A-Za-z0-9]+(?:[./-][A-Za-z0-9]+)*/[A-Za-z0-9]+(?:[./-][A-Za-z0-9]+)*(?![\w/])")
+# ...that looks like one (``_is_document``): two slashes or more, a code with a dot
+# (``HK.02.02``, ``SE.01``) or a number of a year (``UU No. 11/2020``), where a rate (``60km/jam``, ``Rp10.000/hari``, ``5mg/kg/hari``), an
+# amount or a date (``29/5``, ``19/12/2025``) is ordinary text the model must translate.
+_DOCUMENT_CODE = re.compile(r"(?:^|[/-])[A-Za-z]+\.\d|^\d{1,3}/(?:19|20)\d{2}$")
+_NOT_DOCUMENT = re.compile(r"(?i:rp)\d.*|\d[\d.,]*[a-z]*(?:/[a-z]+)+|\d{1,2}/\d{1,2}(?:/\d{2,4})?")
 
 
 @dataclass(frozen=True)
@@ -123,7 +140,8 @@ def find_spans(text: str, keep: Iterable[str] = ()) -> list[Span]:
     Args:
         text: a sentence.
         keep: names to keep verbatim (the glossary's do-not-translate entries), matched as
-            whole words, case-sensitive.
+            glossary terms are (``pipeline.terms``): whole words in any case, with ``-nya`` or
+            ``-lah`` attached; the span keeps the sentence's own text.
 
     Returns:
         The spans; where two overlap, the one starting first wins, then the longer, then the
@@ -134,7 +152,10 @@ def find_spans(text: str, keep: Iterable[str] = ()) -> list[Span]:
     found: list[Span] = []
     for name in keep:
         if name.strip():
-            for match in re.finditer(rf"(?<!\w){re.escape(name.strip())}(?!\w)", text):
+            # as a term is matched: a name that starts a sentence, or is written in capitals or
+            # with a clitic, is still the name, and a term inside it must not be enforced
+            words = re.escape(name.strip()).replace(r"\ ", r"\s+")
+            for match in re.finditer(rf"(?<!\w){words}(?:-?(?:nya|lah))?(?!\w)", text, re.IGNORECASE):
                 found.append(Span(match.start(), match.end(), "keep", match.group(), match.group(), name.strip()))
     for kind, pattern in (("url", _URL), ("email", _EMAIL), ("phone", _PHONE), ("document", _DOCUMENT),
                           ("handle", _HANDLE), ("hashtag", _HASHTAG)):
@@ -142,9 +163,16 @@ def find_spans(text: str, keep: Iterable[str] = ()) -> list[Span]:
             value = _trim(match.group()) if kind in ("url", "email", "handle") else match.group().rstrip(" .-")
             if kind == "phone" and (sum(character.isdigit() for character in value) < 8 or _NOT_PHONE.fullmatch(value)):
                 continue
+            if kind == "document" and not _is_document(value):
+                continue
             if value:
                 found.append(Span(match.start(), match.start() + len(value), kind, value, value))
     return resolve_overlaps(found)
+
+
+def _is_document(value: str) -> bool:
+    """A ``_DOCUMENT`` match that is a decree or letter number, not a rate, an amount or a date."""
+    return (value.count("/") >= 2 or bool(_DOCUMENT_CODE.search(value))) and not _NOT_DOCUMENT.fullmatch(value)
 
 
 def resolve_overlaps(spans: Iterable[Span]) -> list[Span]:
@@ -167,14 +195,21 @@ def _trim(value: str) -> str:
 
 
 def placeholder_numbers(text: str, count: int) -> list[str]:
-    """``count`` three-digit numbers that do not occur in ``text``, to stand for its spans."""
+    """``count`` distinct numbers that do not occur in ``text``, to stand for its spans.
+
+    Three-digit numbers first (901..999, then 801..900, 701..800 and so on down to 101..200);
+    only a sentence that holds all of those gets four-digit ones (1001, 1002, ...), which a
+    model may reformat (``unmask`` then refuses and the sentence takes the fallback), but the
+    search always ends.
+    """
     present = set(re.findall(r"\d+", text))
     numbers: list[str] = []
-    candidate = 901
-    while len(numbers) < count:
-        if str(candidate) not in present and not any(str(candidate) in digits for digits in present):
+    lower = (range(start, start + 100) for start in range(801, 100, -100))  # 801..900, ..., 101..200
+    for candidate in itertools.chain(range(901, 1000), *lower, itertools.count(1001)):
+        if len(numbers) == count:
+            break
+        if not any(str(candidate) in digits for digits in present):
             numbers.append(str(candidate))
-        candidate += 1 if candidate < 999 else -198  # 901..999, then 703..
     return numbers
 
 
@@ -215,11 +250,16 @@ def unmask(output: str, masked: Masked, target: str) -> str | None:
     for match, span in sorted(located, key=lambda pair: pair[0].start()):
         result.append(output[position : match.start()])
         before = "".join(result)
-        result.append(_cased(span, first=not before.strip(), target=target))
+        result.append(_cased(span, first=_at_start(before), target=target))
         position = match.end()
     result.append(output[position:])
     text = "".join(result)
     return tighten_chinese(text, [span.output for _, span in masked.placeholders]) if target == "zh" else text
+
+
+def _at_start(before: str) -> bool:
+    """Nothing but white space and opening quotes or brackets comes before: the sentence starts here."""
+    return not before.strip(_OPENING + " \t\n")
 
 
 def _cased(span: Span, first: bool, target: str) -> str:
@@ -282,8 +322,8 @@ def join_around(segments: Sequence[Segment], outputs: Sequence[str], target: str
         The translation.
     """
     text = ""
-    for index, (segment, output) in enumerate(zip(segments, outputs, strict=True)):
-        piece = _cased(segment.span, first=index == 0, target=target) if segment.span is not None else output.strip()
+    for segment, output in zip(segments, outputs, strict=True):
+        piece = _cased(segment.span, first=_at_start(text), target=target) if segment.span is not None else output.strip()
         if not piece:
             continue
         chinese_seam = target == "zh" and (is_chinese(text[-1:]) or is_chinese(piece[0]))

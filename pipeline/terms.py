@@ -44,7 +44,8 @@ def find_terms(text: str, terms: Sequence[Term], field: str = "id", affixes: boo
         text: a sentence.
         terms: the glossary's terms.
         field: which form of a term to look for: ``id`` in Indonesian, ``en`` in English
-            (the pivot's source).
+            (the pivot's source; a term with no English rendering is looked for by its
+            Indonesian form there, a name the English may have kept as it was).
         affixes: let Indonesian prefixes and clitics attach to the term.
 
     Returns:
@@ -52,7 +53,7 @@ def find_terms(text: str, terms: Sequence[Term], field: str = "id", affixes: boo
     """
     found = []
     for term in terms:
-        form = getattr(term, field).strip()
+        form = getattr(term, field).strip() or (term.id.strip() if field == "en" else "")
         if not form:
             continue
         for match in _term_pattern(form, affixes).finditer(text):
@@ -91,7 +92,9 @@ def has_rendering(translation: str, rendering: str) -> bool:
     return bool(re.search(pattern, translation))
 
 
-def missing_renderings(source: str, translation: str, target: str, terms: Sequence[Term], field: str = "id") -> list[Span]:
+def missing_renderings(
+    source: str, translation: str, target: str, terms: Sequence[Term], field: str = "id", original: str = ""
+) -> list[Span]:
     """The terms of ``source`` whose ``target`` rendering ``translation`` lacks, as spans to enforce.
 
     Args:
@@ -101,13 +104,22 @@ def missing_renderings(source: str, translation: str, target: str, terms: Sequen
         terms: the glossary's terms (do-not-translate entries are left out: they are
             protected anyway).
         field: which form to look for in ``source`` (``id``, or ``en`` for the pivot).
+        original: for the pivot, the Indonesian ``source`` was translated from: where two
+            entries share an English form (``Tiongkok`` and ``RRT``, both "China"), the one it
+            uses gives the rendering.
 
     Returns:
         ``term`` spans whose ``output`` is the rendering, in the order of ``source``.
     """
     by_id = {term.id: term for term in terms}
+    candidates = [term for term in terms if not is_do_not_translate(term)]
+    if original:
+        # find_terms keeps the first of two terms matching the same words: put the ones the
+        # Indonesian uses first, in its order (a stable sort keeps the rest as they were)
+        used = list(dict.fromkeys(span.term for span in find_terms(original, candidates)))
+        candidates.sort(key=lambda term: used.index(term.id) if term.id in used else len(used))
     spans = []
-    for span in find_terms(source, [term for term in terms if not is_do_not_translate(term)], field, affixes=field == "id"):
+    for span in find_terms(source, candidates, field, affixes=field == "id"):
         rendering = getattr(by_id[span.term], target)
         if rendering and not has_rendering(translation, rendering):
             spans.append(Span(span.start, span.end, "term", span.text, rendering, span.term))

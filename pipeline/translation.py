@@ -312,7 +312,9 @@ def translate_protected(
     field = "id" if source == "id" else "en"
     redo: list[tuple[int, list[Span], list[Span]]] = []
     for index, (text, (result, _)) in enumerate(zip(texts, results, strict=True)):
-        missing = missing_renderings(text, result.text, target, terms, field) if terms else []
+        # the pivot looks terms up in the English, but the Indonesian says which entry was meant
+        original = sentences[index].text if source == "en" and sentences[index].lang != "en" else ""
+        missing = missing_renderings(text, result.text, target, terms, field, original) if terms else []
         # a term inside a protected span (a city's name in a URL) stays as the span has it
         missing = [term for term in missing if not any(term.start < span.end and span.start < term.end for span in spans_of[index])]
         if missing:

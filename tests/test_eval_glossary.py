@@ -151,8 +151,13 @@ def test_glossary_comments_notes_and_the_spreadsheet_form(tmp_path: Path):
         "\n"
         "# ministries\n"
         '"Kementerian ""Kesehatan"""\tMinistry of Health\t卫生部\t\n'
+        "  ## hashtags\n"
+        "#\n"
+        "#SulselSehat\t#SulselSehat\t#SulselSehat\t\n"  # a term, not a comment
     )))
-    assert [(t.id, t.en, t.zh) for t in glossary.terms] == [("Tiongkok", "China", "中国"), ('Kementerian "Kesehatan"', "Ministry of Health", "卫生部")]
+    assert [(t.id, t.en, t.zh) for t in glossary.terms] == [
+        ("Tiongkok", "China", "中国"), ('Kementerian "Kesehatan"', "Ministry of Health", "卫生部"),
+        ("#SulselSehat", "#SulselSehat", "#SulselSehat")]
 
 
 @pytest.mark.parametrize("text, message", [
@@ -163,6 +168,8 @@ def test_glossary_comments_notes_and_the_spreadsheet_form(tmp_path: Path):
     ("id\ten\tzh\tcomment\nTiongkok\tChina\t中国\t\n", "line 1: unknown column(s) comment"),
     ("term\ten\nTiongkok\tChina\n", "header row with the columns id, en, zh"),
     ("# only a comment\nid\ten\tzh\n", "no terms"),
+    ('id\ten\tzh\n"Makassar\tMakassar\t望加锡\nTiongkok\tChina\t中国\n', 'line 2: a stray double quote opens the id cell "Makassar'),
+    ('id\ten\tzh\nTiongkok\tChina\t中国\nMakassar\tMakassar\t"望加锡\n', 'line 3: a stray double quote opens the zh cell "望加锡'),
 ])
 def test_a_malformed_glossary_line_is_named_by_its_number(tmp_path: Path, text: str, message: str):
     path = _glossary(tmp_path, text)

@@ -1,11 +1,14 @@
 """Protected spans (issue 14): found, masked, restored verbatim, and translated around when lost."""
 
 import re
+import threading
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
 from pipeline.qa import check_article
-from pipeline.spans import find_spans, join_around, mask, split_around, unmask
+from pipeline.spans import Span, find_spans, join_around, mask, placeholder_numbers, split_around, unmask
 from pipeline.translation import translate_articles
 from tests.test_translation import StandIn, StandInPool, article_of, to_chinese
 
@@ -23,15 +26,94 @@ from tests.test_translation import StandIn, StandInPool, article_of, to_chinese
         ("Pada 29 Mei 2025 hadir 1.250 orang dan Rp 1.500.000.", []),
         ("#1 di dunia", []),
         ("Buka pukul 08.00-16.00 WITA sejak 01-06-2025.", []),
+        ("Periode 01.06.2025-05.06.2025 ditetapkan panitia.", []),  # a date range, not a phone
+        # document numbers look like one; rates, amounts and dates are text to translate
+        ("SK 440/123/Dinkes/V/2025, 800/1.234/BKPSDM/2025, SE.01/MENKES/2024 dan UU No. 11/2020.",
+         [("document", "440/123/Dinkes/V/2025"), ("document", "800/1.234/BKPSDM/2025"),
+          ("document", "SE.01/MENKES/2024"), ("document", "11/2020")]),
+        ("Kecepatan maksimal 60km/jam dan tarif Rp10.000/hari.", []),
+        ("Tiket Rp25.000/orang, dosis 5mg/kg/hari, tahun 2024/2025.", []),
+        ("Jakarta, Kamis (29/5) - rapat pada 19/12/2025.", []),
+        # a bare domain is lower case: a full stop without its space is no address
+        ("Pendaftaran ditutup kemarin.Info lebih lanjut di kantor.", []),
+        ("Lihat makassarkota.go.id dan Dinkes.go.id/faq.", [("url", "makassarkota.go.id"), ("url", "Dinkes.go.id/faq")]),
+        # a handle starts a word with a letter, and a price is none
+        ("Harga paket 2 kg @Rp15.000 sudah termasuk ongkos kirim.", []),
+        ("Ikuti (@dinkes_sulsel) dan @pemkot.makassar.", [("handle", "@dinkes_sulsel"), ("handle", "@pemkot.makassar")]),
+        ("Hubungi (+62) 811-4455-6677 untuk pendaftaran.", [("phone", "(+62) 811-4455-6677")]),
     ],
 )
 def test_find_spans(text: str, expected: list[tuple[str, str]]) -> None:
     assert [(span.kind, span.text) for span in find_spans(text)] == expected
 
 
-def test_do_not_translate_names_are_spans() -> None:
-    spans = find_spans("Di Modern Cancer Hospital Guangzhou, Makassar.", keep=["Modern Cancer Hospital Guangzhou"])
-    assert [(span.kind, span.text) for span in spans] == [("keep", "Modern Cancer Hospital Guangzhou")]
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Di Modern Cancer Hospital Guangzhou, Makassar.", ["Modern Cancer Hospital Guangzhou"]),
+        # matched as glossary terms are: any case, a clitic attached; the sentence's text is kept
+        ("Dokter dari modern cancer hospital guangzhou tiba.", ["modern cancer hospital guangzhou"]),
+        ("Fasilitas Modern Cancer Hospital Guangzhoulah yang terbaik.", ["Modern Cancer Hospital Guangzhoulah"]),
+        ("MODERN CANCER  HOSPITAL GUANGZHOUNYA", ["MODERN CANCER  HOSPITAL GUANGZHOUNYA"]),
+        ("Modern Cancer Hospital Guangzhouese", []),
+    ],
+)
+def test_do_not_translate_names_are_spans(text: str, kept: list[str]) -> None:
+    spans = find_spans(text, keep=["Modern Cancer Hospital Guangzhou"])
+    assert [(span.kind, span.text, span.output) for span in spans] == [("keep", name, name) for name in kept]
+
+
+def _within(seconds: float, function: Callable[..., Any], *args: Any) -> Any:
+    # a hang fails the test instead of stopping the run (the thread is left to the exit)
+    result: list[Any] = []
+    worker = threading.Thread(target=lambda: result.append(function(*args)), daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert result, f"{function.__name__} did not return within {seconds} s"
+    return result[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "count", "expected"),
+    [
+        ("Kunjungi https://a.id.", 2, ["901", "902"]),
+        ("Pada 901 dan 1.902 orang.", 2, ["903", "904"]),  # nor inside a number of the sentence
+        ("Kode " + " ".join(map(str, range(901, 1000))), 2, ["801", "802"]),
+        ("Kode " + " ".join(map(str, range(801, 1000))), 2, ["701", "702"]),  # hung before
+        ("Kode " + " ".join(map(str, range(101, 1000))), 2, ["1001", "1002"]),  # every 3-digit one taken
+    ],
+)
+def test_placeholder_numbers_always_end_absent_and_distinct(text: str, count: int, expected: list[str]) -> None:
+    assert _within(5, placeholder_numbers, text, count) == expected
+    assert len(set(_within(5, placeholder_numbers, "x", 1000))) == 1000
+
+
+def test_a_sentence_holding_every_placeholder_number_is_masked_and_restored() -> None:
+    text = "Kode " + " ".join(map(str, range(801, 1000))) + " di https://x.go.id."
+    masked = _within(5, mask, text, find_spans(text))
+    assert masked.text.endswith(" 999 di 701.") and masked.placeholders[0][1].text == "https://x.go.id"
+    assert unmask(masked.text.upper(), masked, "en") == text.upper().replace("HTTPS://X.GO.ID", "https://x.go.id")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('"Rumah sakit itu dibangun pada 2019," kata Ketua Tim.', '"Hospital ITU DIBANGUN PADA 2019," KATA KETUA TIM.'),
+        ("(Rumah sakit itu baru.)", "(Hospital ITU BARU.)"),
+        ("“ Rumah sakit itu baru.”", "“ Hospital ITU BARU.”"),
+        ("Rumah sakit itu baru.", "Hospital ITU BARU."),
+        ('Kata dia, "rumah sakit itu baru."', 'KATA DIA, "hospital ITU BARU."'),  # not the sentence's start
+    ],
+)
+def test_a_rendering_after_an_opening_quote_or_bracket_still_starts_the_sentence(text: str, expected: str) -> None:
+    start = text.lower().index("rumah sakit")
+    spans = [Span(start, start + len("rumah sakit"), "term", text[start : start + len("rumah sakit")], "hospital", "rumah sakit")]
+    masked = mask(text, spans)
+    assert unmask(masked.text.upper(), masked, "en") == expected
+    # the fallback, cut at the spans, capitalises the same way
+    segments = split_around(text, spans)
+    joined = join_around(segments, [part.text.upper() for part in segments], "en")
+    assert joined.replace(" ", "") == expected.replace(" ", "")
 
 
 def test_mask_uses_numbers_absent_from_the_sentence_and_unmask_restores() -> None:

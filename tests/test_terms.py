@@ -1,5 +1,6 @@
 """The enforced glossary (issue 14): terms found with affixes, longest first, renderings put in."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -106,13 +107,55 @@ def test_aligned_jsonl_and_the_review_page_record_what_was_fixed() -> None:
     assert "glossary en: teknologi minimal invasif" in page and "glossary zh: teknologi minimal invasif" in page
 
 
-def test_what_cannot_be_enforced_keeps_the_glossary_flag_and_urls_are_not_terms() -> None:
-    # a term with only a Chinese rendering cannot be found in the pivot's English
+@pytest.mark.parametrize(
+    ("english", "enforced"),
+    [
+        # the English kept the name as it was: the pivot finds it by its Indonesian form
+        (str.upper, True),
+        # the English renamed it: nothing in the English to put the rendering in for, so flagged
+        (lambda text: text.upper().replace("KOTA DAENG", "DAENG CITY"), False),
+    ],
+)
+def test_a_chinese_only_term_is_enforced_where_the_english_kept_it_else_flagged(english, enforced: bool) -> None:
     glossary = Glossary(Path("g.tsv"), "0" * 64, (*TERMS, Term("Kota Daeng", "", "望加锡城")))
     article = _translate(["Kota Daeng menyambut tamu.", "Lihat https://makassar.go.id/berita hari ini."],
-                         StandIn(max_input_tokens=200), StandIn(to_chinese, max_input_tokens=200), glossary)
+                         StandIn(english, max_input_tokens=200), StandIn(to_chinese, max_input_tokens=200), glossary)
     check_glossary(article, glossary, ("en", "zh"))
-    unenforceable, url = article.sentences()
-    assert "望加锡城" not in unenforceable.zh and unenforceable.qa["glossary"] == ["zh"]
+    term, url = article.sentences()
+    assert term.zh.startswith("望加锡城") is enforced
+    assert term.qa.get("glossary") == (None if enforced else ["zh"])
+    assert term.enforced == ({"zh": ["Kota Daeng"]} if enforced else {})
     assert "https://makassar.go.id/berita" in url.en and "https://makassar.go.id/berita" in url.zh
     assert url.enforced == {} and "glossary" not in url.flags
+
+
+CHINA = (Term("Tiongkok", "China", "中国"), Term("RRT", "China", "中华人民共和国"))
+
+
+@pytest.mark.parametrize(
+    ("source", "rendering", "other"),
+    [
+        ("Delegasi dari RRT tiba.", "中华人民共和国", "中国"),
+        ("Delegasi dari Tiongkok tiba.", "中国", "中华人民共和国"),
+    ],
+)
+def test_the_pivot_renders_the_entry_the_indonesian_used(source: str, rendering: str, other: str) -> None:
+    # both entries are "China" in English: the Indonesian term found says which Chinese is meant
+    def to_china(text: str) -> str:
+        return re.sub(r"\b(?:TIONGKOK|RRT)\b", "China", text.upper())
+
+    glossary = Glossary(Path("g.tsv"), "0" * 64, CHINA)
+    article = _translate([source], StandIn(to_china, max_input_tokens=200), StandIn(to_chinese, max_input_tokens=200), glossary)
+    sentence = article.sentences()[0]
+    assert "China" in sentence.en and rendering in sentence.zh and other not in sentence.zh
+    assert sentence.enforced == {"zh": [source.split()[2]]}
+
+
+def test_a_term_inside_a_do_not_translate_name_in_any_case_is_not_enforced() -> None:
+    glossary = Glossary(Path("g.tsv"), "0" * 64, (*TERMS, Term("rumah sakit", "hospital", "医院")))
+    article = _translate(["Dokter dari modern cancer hospital guangzhou tiba."],
+                         StandIn(max_input_tokens=200), StandIn(to_chinese, max_input_tokens=200), glossary)
+    sentence = article.sentences()[0]
+    assert "modern cancer hospital guangzhou" in sentence.en and "modern cancer hospital guangzhou" in sentence.zh
+    assert "医院" not in sentence.zh and sentence.enforced == {}
+    assert sentence.protected == [{"kind": "keep", "text": "modern cancer hospital guangzhou"}]

@@ -1,8 +1,9 @@
 """The office's glossary: terms whose English and Chinese are fixed, checked in every translation.
 
 A glossary is a UTF-8 TSV file with the columns ``id``, ``en``, ``zh`` and optionally ``note``
-(a header row with those names; an empty cell means no rule for that language; lines starting
-with ``#`` are comments), plain or as a spreadsheet saves it, e.g. ``data/glossary.tsv``:
+(a header row with those names; an empty cell means no rule for that language; a line whose
+first cell is ``#`` or starts with ``# `` is a comment, while ``#SulselSehat`` is a term), plain
+or as a spreadsheet saves it, e.g. ``data/glossary.tsv``:
 
     id	en	zh
     Pemerintah Kota Makassar	Makassar City Government	望加锡市政府
@@ -46,13 +47,13 @@ def load_glossary(path: Path) -> Glossary:
     """Read a glossary TSV (plain, or quoted as a spreadsheet saves it: ``pipeline.tsv``).
 
     The header names the columns ``id``, ``en``, ``zh`` and optionally ``note`` (for the people
-    who keep the list; warta does not use it); lines starting with ``#`` and blank lines are
+    who keep the list; warta does not use it); comment lines (``# ...``) and blank lines are
     skipped. Every other line needs a tab-separated ``en`` or ``zh`` cell: a line without tabs
     is a mistake (a space typed for a tab), not a term without rules.
 
     Raises:
         UsageError: the file cannot be read, has no ``id`` column, a malformed line (named by
-            its number), or no terms.
+            its number: also a cell opened by a stray quote), or no terms.
     """
     try:
         data = path.read_bytes()
@@ -74,6 +75,11 @@ def load_glossary(path: Path) -> Glossary:
         if len(row.cells) > len(header):
             raise UsageError(f"{path}, line {row.line}: {len(row.cells)} cells for {len(header)} columns ({', '.join(header)})")
         cells = dict(zip(header, (cell.strip() for cell in row.cells)))
+        for column in ("id", "en", "zh"):
+            # ``pipeline.tsv`` reads a quote it cannot pair as text: ``"Makassar`` is a typo
+            # (or a cut spreadsheet cell), not a term to look for
+            if cells.get(column, "").startswith('"') and cells[column].count('"') % 2:
+                raise UsageError(f"{path}, line {row.line}: a stray double quote opens the {column} cell {cells[column]}")
         if not cells.get("id"):
             raise UsageError(f"{path}, line {row.line}: the id cell (the Indonesian term) is empty")
         if not cells.get("en") and not cells.get("zh"):
@@ -87,8 +93,13 @@ def load_glossary(path: Path) -> Glossary:
 _COLUMNS = ("id", "en", "zh", "note")
 
 
+# A comment: ``#`` (or ``##``...) alone or followed by a space, as in ``data/glossary.tsv``; a
+# term may start with ``#`` itself (a hashtag to keep, ``#SulselSehat``).
+_COMMENT = re.compile(r"#+(?:\s|$)")
+
+
 def _is_comment_or_blank(cells: list[str]) -> bool:
-    return cells[0].lstrip().startswith("#") or not any(cell.strip() for cell in cells)
+    return bool(_COMMENT.match(cells[0].lstrip())) or not any(cell.strip() for cell in cells)
 
 
 def missing_terms(source: str, target: str, language: str, glossary: Glossary) -> list[Term]:

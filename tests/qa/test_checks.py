@@ -302,6 +302,39 @@ def test_a_flag_raised_by_both_targets_lists_both() -> None:
     assert sentence.qa == {"number": ["en", "zh"]}
 
 
+PROTECTED_NUMBER_CASES = [
+    # (source, protected span (kind, text), target language, target, flagged): a span's digits are
+    # kept verbatim on purpose and are not numbers to read; the numbers around it still count
+    pytest.param("Nomor WhatsApp 0812.3456.7890 aktif 24 jam.", ("phone", "0812.3456.7890"), "en",
+                 "WhatsApp number 0812.3456.7890 is active 24 hours.", False, id="en-phone-with-dots"),
+    pytest.param("Nomor WhatsApp 0812.3456.7890 aktif 24 jam.", ("phone", "0812.3456.7890"), "zh",
+                 "WhatsApp号码0812.3456.7890全天24小时开通。", False, id="zh-phone-with-dots"),
+    pytest.param("Berdasarkan SK Nomor 800/1.234/BKPSDM/2025, kegiatan dimulai.", ("document", "800/1.234/BKPSDM/2025"), "en",
+                 "Under Decree Number 800/1.234/BKPSDM/2025, the activity began.", False, id="en-decree-number"),
+    pytest.param("Berdasarkan SK Nomor 800/1.234/BKPSDM/2025, kegiatan dimulai.", ("document", "800/1.234/BKPSDM/2025"), "zh",
+                 "根据第800/1.234/BKPSDM/2025号决定，活动开始。", False, id="zh-decree-number"),
+    pytest.param("Data ada di https://data.go.id/dataset/1.250.000-penduduk hari ini.",
+                 ("url", "https://data.go.id/dataset/1.250.000-penduduk"), "en",
+                 "The data is at https://data.go.id/dataset/1.250.000-penduduk today.", False, id="en-url-with-a-figure"),
+    pytest.param("Lihat https://x.go.id/?page=2,5 untuk 12 tabel.", ("url", "https://x.go.id/?page=2,5"), "en",
+                 "See https://x.go.id/?page=2,5 for 12 tables.", False, id="en-url-query-with-comma"),
+    pytest.param("Lihat https://x.go.id/?page=2,5 untuk 12 tabel.", ("url", "https://x.go.id/?page=2,5"), "zh",
+                 "请查看https://x.go.id/?page=2,5中的12个表格。", False, id="zh-url-query-with-comma"),
+    pytest.param("Nomor WhatsApp 0812.3456.7890 aktif 24 jam.", ("phone", "0812.3456.7890"), "en",
+                 "WhatsApp number 0812.3456.7890 is active 12 hours.", True, id="en-changed-number-beside-a-phone"),
+    pytest.param("Lihat https://x.go.id/?page=2,5 untuk 12 tabel.", ("url", "https://x.go.id/?page=2,5"), "zh",
+                 "请查看https://x.go.id/?page=2,5中的表格。", True, id="zh-dropped-number-beside-a-url"),
+]
+
+
+@pytest.mark.parametrize(("source", "span", "language", "target", "flagged"), PROTECTED_NUMBER_CASES)
+def test_number_leaves_protected_spans_out(source: str, span: tuple[str, str], language: str, target: str,
+                                           flagged: bool) -> None:
+    sentence = Sentence(text=source, protected=[{"kind": span[0], "text": span[1]}], **{language: target})
+    check_sentence(sentence, (language,))
+    assert ("number" in sentence.qa) is flagged
+
+
 def test_an_empty_target_raises_only_empty() -> None:
     sentence = Sentence(text="Ekonomi tumbuh 6,7 persen.", en="The economy grew 6.7 percent.", zh="")
     check_sentence(sentence, ("en", "zh"))
