@@ -13,6 +13,7 @@ Neither writes a file or touches the state: the run loop writes each article onc
 window comes back, so a step retried after a crash can never write an article twice.
 """
 
+import copy
 import pickle
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -107,6 +108,9 @@ def translate_isolated(
     Raises:
         WindowAbandoned: ``on_progress`` asked to stop.
     """
+    # Translation fills the articles in place (translations, flags, timings added up): a retry
+    # one at a time starts from the articles as they were, so it gives what a clean run gives.
+    pristine = copy.deepcopy(articles) if len(articles) > 1 else articles
     try:
         return list(translate(articles, on_progress=on_progress))
     except WindowAbandoned:
@@ -115,7 +119,7 @@ def translate_isolated(
         if len(articles) == 1 or stops_run(error):
             return [error] * len(articles)
     outcomes: list[Article | Exception] = []
-    for article in articles:
+    for article in pristine:
         try:
             outcomes.extend(translate([article]))
         except Exception as error:  # noqa: BLE001 - this article alone

@@ -31,8 +31,11 @@ def mark_output_folder(folder: Path) -> None:
 
 
 def is_output_folder(folder: Path) -> bool:
-    """True when ``folder`` is a warta output folder (it holds the marker)."""
-    return (folder / MARKER_NAME).is_file()
+    """True when ``folder`` is a warta output folder (it holds the marker); False when it cannot be looked at."""
+    try:
+        return (folder / MARKER_NAME).is_file()
+    except OSError:  # a name too long, a folder we may not enter: not one warta can use
+        return False
 
 
 def read_manifest(out: Path) -> dict[str, dict[str, Any]]:

@@ -158,7 +158,9 @@ class _StopRequest:
         return self.signal == signal.SIGTERM
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
-        if self.requested:
+        if self.requested:  # the second signal: stop at once, with the status of the signal
+            if signum == signal.SIGTERM:
+                raise SystemExit(128 + signum)
             raise KeyboardInterrupt
         self.requested, self.signal = True, signum
         if signum == signal.SIGTERM:
@@ -238,9 +240,14 @@ def _run_locked(out: Path, warta: Warta, executor: Executor, found: list[Article
             for path, reason in unreadable:
                 result.failed.append((path, reason))
                 progress.message(f"warta: {path}: {reason}")
-            fingerprint = warta.settings.output_fingerprint(model_revisions(warta))
+            # The signals are ours before the models load (a first run may download for minutes):
+            # a stop then still writes the state and says how to resume.
             with _StopRequest(progress) as stop:
-                _Run(out, warta, executor, state, fingerprint, progress, result, stop).run(jobs)
+                fingerprint = warta.settings.output_fingerprint(model_revisions(warta))
+                if stop.requested:
+                    result.interrupted = True
+                else:
+                    _Run(out, warta, executor, state, fingerprint, progress, result, stop).run(jobs)
             result.stop_signal = stop.signal if result.interrupted else None
         finally:
             if progress is not None:
@@ -424,11 +431,20 @@ class _Run:
             self.progress.message(f"warta: {job.name}: translated again; removed outputs of the earlier translation "
                                   f"not asked for this time: {', '.join(removed)}")
         sentences = len(article.sentences())
+        try:
+            stored = dump_article(article)
+            counts = flag_counts(article)
+        except Exception as error:  # noqa: BLE001 - text the store cannot hold fails this article alone
+            fatal = fatal_error(error)
+            if fatal is not None:
+                raise fatal from error
+            self._fail(job, f"cannot store the translation ({_reason(error)})", article.sha256, read=True)
+            return
         self.state.record(
             job.name, job.key, printable(str(job.path)), article.sha256, self.fingerprint, "done",
-            title=printable(article.title) if article.title else None, sentences=sentences, flags=flag_counts(article),
+            title=printable(article.title) if article.title else None, sentences=sentences, flags=counts,
             timings={stage: round(seconds, 4) for stage, seconds in article.timings.items()},
-            outputs=names, article=dump_article(article),
+            outputs=names, article=stored,
         )
         self.result.done.append(job.name)
         self.result.sentences += sentences

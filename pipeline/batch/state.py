@@ -73,8 +73,15 @@ def printable(text: str) -> str:
 
 
 def path_key(path: Path) -> bytes:
-    """The key of an input in the store: its resolved path, as the exact bytes of the file system."""
-    return os.fsencode(path.resolve())
+    """The key of an input in the store: its resolved path, as the exact bytes of the file system.
+
+    A path that cannot be resolved (a symbolic link that loops) keeps its absolute form: the
+    file then fails alone when it is read, with its reason.
+    """
+    try:
+        return os.fsencode(path.resolve())
+    except (OSError, RuntimeError):  # Python 3.11 raises RuntimeError on a symlink loop
+        return os.fsencode(os.path.abspath(path))
 
 
 @dataclass(frozen=True)

@@ -41,8 +41,18 @@ class ArticleJob:
     fallback: str = ""
 
 
+#: Bytes of one part of an output folder's name at most: file systems allow 255, and a name
+#: longer than that (a GBK name of 90 bytes escaped to ``%XX``, or a long name with a hash
+#: added) would make every check of the folder raise "File name too long".
+MAX_NAME_PART_BYTES = 200
+
+
 def safe_name(text: str) -> str:
-    """An output folder name for a relative path: bytes that are not UTF-8 and control characters as ``%XX``."""
+    """An output folder name for a relative path: bytes that are not UTF-8 and control characters as ``%XX``.
+
+    Each part of the path is kept under ``MAX_NAME_PART_BYTES``: a longer one is cut and ends in
+    a hash of the whole part, so two long names that start alike still get two folders.
+    """
     out = []
     for character in text:
         code = ord(character)
@@ -52,7 +62,17 @@ def safe_name(text: str) -> str:
             out.append(f"%{code:02X}" if code < 0x100 else f"%u{code:04X}")
         else:
             out.append(character)
-    return "".join(out)
+    return "/".join(_short_part(part) for part in "".join(out).split("/"))
+
+
+def _short_part(part: str) -> str:
+    encoded = part.encode("utf-8")
+    if len(encoded) <= MAX_NAME_PART_BYTES:
+        return part
+    digest = hashlib.sha256(encoded).hexdigest()[:8]
+    # room for the hash, and for the "-1a2b3c4d" a taken name gets (``_hashed_name``)
+    cut = encoded[: MAX_NAME_PART_BYTES - 2 * (len(digest) + 1)].decode("utf-8", "ignore")
+    return f"{cut}-{digest}"
 
 
 def find_articles(inputs: list[Path], exclude: Path | None = None) -> tuple[list[ArticleJob], list[tuple[str, str]]]:
@@ -169,6 +189,9 @@ def _is_free(name: str, key: bytes, owned: dict[str, bytes], state: BatchState, 
     if holder is not None and holder.input_key not in (None, key) and os.path.exists(os.fsdecode(holder.input_key)):
         return False
     folder = out / name
-    return holder is not None or not folder.exists() or is_output_folder(folder)
+    try:
+        return holder is not None or not folder.exists() or is_output_folder(folder)
+    except OSError:  # a name the file system refuses: not one to give
+        return False
 
 

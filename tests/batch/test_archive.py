@@ -279,3 +279,76 @@ def test_the_summarizers_input_budget_shapes_only_a_written_summary():
     assert fingerprint(summary_input_tokens=1024) == fingerprint(summary_input_tokens=2048)  # extractive: no summarizer
     assert fingerprint(summary="abstractive", summary_input_tokens=1024) != fingerprint(summary="abstractive", summary_input_tokens=2048)
     assert fingerprint(summary_sentences=2) != fingerprint(summary_sentences=3)
+
+
+def test_names_too_long_for_the_file_system_get_a_short_folder_each(tmp_path: Path):
+    # 120 bytes of GBK escape to 360 characters (%XX each); a 250-byte UTF-8 name is close to
+    # the limit of 255 already, and a hash added to it (a name taken) would pass it.
+    source = tmp_path / "in"
+    (source / "a").mkdir(parents=True)
+    (source / "b").mkdir()
+    gbk = "新闻稿".encode("gbk") * 20 + b".txt"
+    with open(os.fsencode(source / "a") + b"/" + gbk, "wb") as stream:
+        stream.write(_indonesian_article(1).encode("utf-8"))
+    long_name = "rilis-" + "x" * 240 + ".txt"
+    (source / "a" / long_name).write_text(_indonesian_article(2), encoding="utf-8")
+    (source / "b" / long_name).write_text(_indonesian_article(3), encoding="utf-8")
+    out = tmp_path / "out"
+    warta = stand_in_warta()
+
+    result = run_translate([source], out, warta, quiet=True)
+
+    assert result.failed == [] and len(result.done) == 3
+    folders = [name for name in result.done]
+    assert len(set(folders)) == 3
+    assert all(len(part.encode("utf-8")) <= 255 for name in folders for part in name.split("/"))
+    assert all((out / name / "en.txt").read_text(encoding="utf-8").startswith("RILIS NOMOR") for name in folders)
+    again = run_translate([source], out, warta, quiet=True)
+    assert sorted(again.skipped) == sorted(folders) and again.done == []
+
+
+def test_a_symbolic_link_that_loops_fails_alone(tmp_path: Path):
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "loop.txt").symlink_to(source / "loop.txt")
+    (source / "biasa.txt").write_text(_indonesian_article(1), encoding="utf-8")
+
+    result = run_translate([source], tmp_path / "out", stand_in_warta(), quiet=True)
+
+    assert result.done == ["biasa"]
+    assert [path for path, _ in result.failed] == [str(source / "loop.txt")]
+
+
+def test_a_window_that_fails_is_retried_one_article_at_a_time_from_the_articles_as_they_were():
+    from pipeline.article import Article, Block, Sentence
+    from pipeline.batch.executor import translate_isolated
+
+    def article(text: str) -> Article:
+        return Article(None, text, [Block("paragraph", text, sentences=[Sentence(text)])])
+
+    def translate(articles: list[Article], on_progress=None) -> list[Article]:
+        for each in articles:  # fills in place, as Warta.translate_prepared does
+            for sentence in each.sentences():
+                sentence.flags.append("split")
+                sentence.en = sentence.text.upper()
+        if any(each.name == "rusak" for each in articles):
+            raise ValueError("the model choked")
+        return articles
+
+    outcomes = translate_isolated(translate, [article("satu"), article("rusak"), article("dua")])
+
+    assert isinstance(outcomes[1], ValueError)
+    assert [outcome.sentences()[0].flags for outcome in (outcomes[0], outcomes[2])] == [["split"], ["split"]]
+    assert [outcome.sentences()[0].en for outcome in (outcomes[0], outcomes[2])] == ["SATU", "DUA"]
+
+
+def test_a_second_sigterm_stops_at_once_with_the_status_of_sigterm():
+    from pipeline.batch.progress import Progress
+    from pipeline.batch.runner import _StopRequest
+
+    stop = _StopRequest(Progress(1, True, io.StringIO()))
+    stop._handle(signal.SIGTERM, None)
+    assert stop.requested and stop.abandon
+    with pytest.raises(SystemExit) as stopped:
+        stop._handle(signal.SIGTERM, None)
+    assert stopped.value.code == 143
