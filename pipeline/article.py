@@ -8,6 +8,7 @@ aligned one to one by construction.
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 #: The kinds of block the readers produce, in the words of ``aligned.tsv``'s ``kind`` column.
 BLOCK_KINDS = ("title", "heading", "paragraph", "list_item", "table_cell")
@@ -197,3 +198,49 @@ class Article:
             for block_number, block in enumerate(self.blocks, start=1)
             for sentence_number, sentence in enumerate(block.sentences, start=1)
         ]
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    """What a batch keeps of one article: the fields of its entry in ``OUT/manifest.json``.
+
+    Written by the batch state (``pipeline.batch.state``), read by the manifest and the index
+    page (``pipeline.outputs.index_page``).
+
+    Attributes:
+        input: the input path as given, printable (bytes that are not UTF-8 escaped).
+        sha256: the input's hash, None when it could not be read.
+        fingerprint: the settings and models the outputs were made with.
+        status: ``done``, ``failed`` or ``skipped``.
+        reason: why it failed (empty otherwise).
+        input_bytes: the input path's exact bytes in hex, only when they are not UTF-8.
+        title, sentences, flags, timings: what the translation held; ``flags`` is None for an
+            article that failed before it was translated (then none of the four is listed).
+        outputs: the files of its folder that warta wrote.
+        updated_at: when the record was written (UTC, ISO 8601).
+    """
+
+    input: str
+    sha256: str | None
+    fingerprint: str
+    status: str
+    reason: str = ""
+    input_bytes: str | None = None
+    title: str | None = None
+    sentences: int | None = None
+    flags: dict[str, int] | None = None
+    timings: dict[str, float] | None = None
+    outputs: tuple[str, ...] = ()
+    updated_at: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        """The record as ``manifest.json`` lists it (its keys in this order)."""
+        record: dict[str, Any] = {"input": self.input, "sha256": self.sha256, "fingerprint": self.fingerprint,
+                                  "status": self.status, "reason": self.reason}
+        if self.input_bytes is not None:
+            record["input_bytes"] = self.input_bytes
+        if self.flags is not None:
+            record.update(title=self.title, sentences=self.sentences, flags=self.flags, timings=self.timings or {})
+        record["outputs"] = list(self.outputs)
+        record["updated_at"] = self.updated_at
+        return record

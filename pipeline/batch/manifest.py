@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from pipeline.article import ArticleRecord
 from pipeline.errors import InputError
 from pipeline.files import write_atomic
 from pipeline.version import __version__
@@ -54,9 +55,9 @@ def read_manifest(out: Path) -> dict[str, dict[str, Any]]:
         raise InputError(f"{path}: not a warta manifest ({error}); move it away or choose another output folder") from error
 
 
-def write_manifest(out: Path, records: Iterable[tuple[str, dict[str, Any]]]) -> Path:
+def write_manifest(out: Path, records: Iterable[tuple[str, ArticleRecord]]) -> Path:
     """Write ``OUT/manifest.json`` atomically from ``(name, record)`` pairs; returns its path."""
     path = out / MANIFEST_NAME
-    payload = {"warta_version": __version__, "articles": dict(records)}
+    payload = {"warta_version": __version__, "articles": {name: record.as_json() for name, record in records}}
     write_atomic(path, json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     return path

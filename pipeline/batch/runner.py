@@ -50,7 +50,7 @@ from pipeline.batch.walking import ArticleJob, assign_names, find_articles
 from pipeline.errors import UsageError, WartaError
 from pipeline.files import TEMPORARY_NAME, sha256_of_file
 from pipeline.orchestrator import Warta
-from pipeline.outputs import ARTICLE_OUTPUTS, output_files, write_article
+from pipeline.outputs import ARTICLE_OUTPUTS, REPORT_NAME, output_files, write_article
 from pipeline.outputs.index_page import write_index
 from pipeline.outputs.report import RunInfo
 from pipeline.outputs.rows import flag_counts
@@ -335,7 +335,7 @@ class _Run:
         # assign_names gave this job the row's folder: the row is its own, or its input is gone
         # (the archive moved) and the same content is still current.
         if (row is not None and not self.settings.force
-                and row.is_current(sha256, self.fingerprint) and (self.out / job.name / "report.json").is_file()):
+                and row.is_current(sha256, self.fingerprint) and (self.out / job.name / REPORT_NAME).is_file()):
             missing = sorted(self.wanted - set(row.outputs))
             if not missing or self._write_views(job, row, missing):
                 if row.input_key != job.key:
@@ -374,7 +374,7 @@ class _Run:
             import json
 
             article = load_article(stored)
-            report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+            report = json.loads((folder / REPORT_NAME).read_text(encoding="utf-8"))
             run_info = RunInfo.from_report(report)
             formats = tuple(name for name in self.settings.formats
                             if output_files((name,), self.settings.targets) & set(missing))

@@ -30,8 +30,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
+from pipeline.article import ArticleRecord
 from pipeline.errors import InputError
 
 STATE_NAME = ".warta-state.sqlite"
@@ -241,22 +241,22 @@ class BatchState:
             )
         self._skipped = []
 
-    def records(self) -> Iterator[tuple[str, dict[str, Any]]]:
-        """Every article's record, in name order, as ``manifest.json`` lists it."""
+    def records(self) -> Iterator[tuple[str, ArticleRecord]]:
+        """Every article's record, in name order: what ``manifest.json`` and the index page list."""
         self.flush()
         query = ("SELECT name, input_key, input, sha256, fingerprint, status, reason, title, sentences, flags, timings,"
                  " outputs, updated_at FROM articles ORDER BY name")
         for row in self.db.execute(query):
             name, key, given, sha256, fingerprint, status, reason, title, sentences, flags, timings, outputs, updated = row
-            record: dict[str, Any] = {"input": given, "sha256": sha256, "fingerprint": fingerprint, "status": status,
-                                      "reason": reason}
-            if key is not None and _not_utf8(key):  # the exact name, as the escaped one may be ambiguous
-                record["input_bytes"] = bytes(key).hex()
-            if status != "failed" or title is not None:
-                record.update(title=title, sentences=sentences, flags=json.loads(flags), timings=json.loads(timings))
-            record["outputs"] = json.loads(outputs)
-            record["updated_at"] = updated
-            yield name, record
+            translated = status != "failed" or title is not None
+            yield name, ArticleRecord(
+                given, sha256, fingerprint, status, reason,
+                # the exact name, as the escaped one may be ambiguous
+                input_bytes=bytes(key).hex() if key is not None and _not_utf8(key) else None,
+                title=title, sentences=sentences,
+                flags=json.loads(flags) if translated else None, timings=json.loads(timings) if translated else None,
+                outputs=tuple(json.loads(outputs)), updated_at=updated,
+            )
 
     def close(self) -> None:
         """Save pending skips and close the database."""

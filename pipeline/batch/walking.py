@@ -19,6 +19,7 @@ from pathlib import Path
 from pipeline.batch.manifest import is_output_folder
 from pipeline.batch.state import BatchState, path_key, printable
 from pipeline.errors import InputError, UsageError
+from pipeline.outputs.index_page import INDEX_NAME
 from pipeline.reading import ARTICLE_SUFFIXES
 
 log = logging.getLogger(__name__)
@@ -115,7 +116,7 @@ def find_articles(inputs: list[Path], exclude: Path | None = None) -> tuple[list
                     path = here / file_name
                     if file_name.startswith(".") or path.suffix.lower() not in ARTICLE_SUFFIXES:
                         continue
-                    if root == excluded and here == given and file_name == "index.html":
+                    if root == excluded and here == given and file_name == INDEX_NAME:
                         continue  # this run's own index page
                     relative = path.relative_to(given)
                     found.append(ArticleJob(path, safe_name(relative.with_suffix("").as_posix()), b"",

@@ -5,25 +5,29 @@ article's reason says when its earlier outputs were removed. Article text is dat
 everything is escaped.
 """
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
+from pipeline.article import ArticleRecord
 from pipeline.files import write_atomic
 from pipeline.outputs.templating import template
 
+#: The index page's file name in the output folder.
+INDEX_NAME = "index.html"
 
-def render_index(articles: dict[str, dict[str, Any]]) -> str:
-    """The HTML of the index page for the manifest records ``articles`` (name -> record)."""
-    counts = {status: sum(1 for entry in articles.values() if entry.get("status") == status) for status in ("done", "skipped", "failed")}
+
+def render_index(articles: Mapping[str, ArticleRecord]) -> str:
+    """The HTML of the index page for the batch's records ``articles`` (name -> record)."""
+    counts = {status: sum(1 for entry in articles.values() if entry.status == status) for status in ("done", "skipped", "failed")}
     rows = [
         {
             "name": name,
-            "status": str(entry.get("status", "")),
-            "title": str(entry.get("title") or ""),
-            "sentences": str(entry.get("sentences", "")),
-            "flags": sorted(entry.get("flags", {}).items()),
-            "outputs": entry.get("outputs", []),
-            "reason": str(entry.get("reason") or "") if entry.get("status") == "failed" else "",
+            "status": entry.status,
+            "title": entry.title or "",
+            "sentences": str(entry.sentences) if entry.flags is not None else "",
+            "flags": sorted((entry.flags or {}).items()),
+            "outputs": list(entry.outputs),
+            "reason": entry.reason if entry.status == "failed" else "",
         }
         for name, entry in sorted(articles.items())
     ]
@@ -31,8 +35,8 @@ def render_index(articles: dict[str, dict[str, Any]]) -> str:
     return str(template("index.html.j2").render(summary=summary, rows=rows))
 
 
-def write_index(out: Path, articles: dict[str, dict[str, Any]]) -> Path:
+def write_index(out: Path, articles: Mapping[str, ArticleRecord]) -> Path:
     """Write ``OUT/index.html`` atomically; returns its path."""
-    path = out / "index.html"
+    path = out / INDEX_NAME
     write_atomic(path, render_index(articles))
     return path
