@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import InputError, UsageError
+from pipeline.outputs import TSV_NAME
 from pipeline.tsv import read_tsv
 
 
@@ -47,7 +48,7 @@ def _is_tsv(path: Path) -> bool:
 def _tsv_columns(path: Path) -> dict[str, list[str]]:
     """Column name -> the column's cells, of a TSV with a header (an output folder: its aligned.tsv)."""
     if path.is_dir():
-        path = path / "aligned.tsv"
+        path = path / TSV_NAME
     rows = read_tsv(path)
     if not rows:
         raise InputError(f"{path}: the file is empty")
@@ -69,7 +70,7 @@ def read_segments(path: Path, language: str) -> list[str]:
     if _is_tsv(path):
         columns = _tsv_columns(path)
         if language not in columns:
-            shown = path / "aligned.tsv" if path.is_dir() else path
+            shown = path / TSV_NAME if path.is_dir() else path
             raise InputError(f"{shown}: the TSV has no '{language}' column (columns: {', '.join(columns) or 'none'})")
         return columns[language]
     try:

@@ -69,7 +69,7 @@ class Settings:
     offline: bool = False
     force: bool = False
     window_sentences: int = 512
-    formats: tuple[str, ...] = ("txt", "docx", "tsv", "jsonl", "xlsx", "tmx", "summary", "html")
+    formats: tuple[str, ...] = field(default_factory=lambda: tuple(OUTPUT_FORMATS))
     glossary: Path | None = None
     memory: Path | None = None
     executor: str = "local"

@@ -38,6 +38,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from pipeline.joining import SPACE_SEAM, WORD_SEAM, is_cjk, seam_separator
+
 # Kinds of span, in the order they win when two overlap at the same start.
 SPAN_KINDS = ("keep", "term", "url", "email", "phone", "document", "handle", "hashtag")
 
@@ -270,22 +272,15 @@ def _cased(span: Span, first: bool, target: str) -> str:
     return span.output
 
 
-def is_chinese(character: str) -> bool:
-    """A CJK ideograph, or CJK / full-width punctuation ("" is not)."""
-    if not character:
-        return False
-    code = ord(character)
-    return 0x3000 <= code <= 0x303F or 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0xFF00 <= code <= 0xFFEF
-
-
 def tighten_chinese(text: str, spans: Iterable[str]) -> str:
-    """Drop the spaces between each of ``spans`` and a Chinese character next to it in ``text``."""
+    """Drop the spaces between each of ``spans`` and a CJK character next to it in ``text`` (``joining.is_cjk``)."""
     for value in set(spans):
         if not value:
             continue
         escaped = re.escape(value)
-        text = re.sub(rf"(?<=[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef])[ \t]+(?={escaped})", "", text)
-        text = re.sub(rf"(?<={escaped})[ \t]+(?=[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef])", "", text)
+        # the character on the other side of the spaces is captured and judged by is_cjk
+        text = re.sub(rf"(?<=(.))[ \t]+(?={escaped})", lambda match: "" if is_cjk(match[1]) else match[0], text, flags=re.S)
+        text = re.sub(rf"(?<={escaped})[ \t]+(?=(.))", lambda match: "" if is_cjk(match[1]) else match[0], text, flags=re.S)
     return text
 
 
@@ -315,8 +310,10 @@ def join_around(segments: Sequence[Segment], outputs: Sequence[str], target: str
         segments: from ``split_around``.
         outputs: one per segment; what a text part became (its own text where it was not
             translated); ignored for spans.
-        target: the target language: Chinese gets no space next to a Chinese character,
-            other languages a space where the source had one.
+        target: the target language (a ``term`` span that starts an English sentence is
+            capitalised). The seams follow ``joining.seam_separator``: a space where the
+            source had one or where two Latin words meet, none next to a CJK character or
+            before closing punctuation.
 
     Returns:
         The translation.
@@ -326,10 +323,8 @@ def join_around(segments: Sequence[Segment], outputs: Sequence[str], target: str
         piece = _cased(segment.span, first=_at_start(text), target=target) if segment.span is not None else output.strip()
         if not piece:
             continue
-        chinese_seam = target == "zh" and (is_chinese(text[-1:]) or is_chinese(piece[0]))
         # a model may drop the punctuation that stood between a span and the words after it:
         # two Latin words never meet without a space
-        if text and not chinese_seam and (segment.space_before or (text[-1].isalnum() and piece[0].isalnum())):
-            text += " "
-        text += piece
+        at_space = segment.space_before or (text[-1:].isalnum() and piece[0].isalnum())
+        text += seam_separator(text, piece, SPACE_SEAM if at_space else WORD_SEAM) + piece
     return text

@@ -138,6 +138,25 @@ def test_chinese_gets_no_spaces_around_a_restored_span() -> None:
     assert unmask(f"访问 {number} 网站。", masked, "zh") == "访问https://a.id网站。"
 
 
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [("東京の", "ホテル"), ("𠀋", "𠀋"), ("访问", "网站。")],
+    ids=["kana", "cjk-extension-b", "cjk"],
+)
+def test_a_span_restored_next_to_kana_or_extension_b_gets_no_space_in_chinese(before: str, after: str) -> None:
+    # the joining rule's idea of CJK (pipeline.joining.is_cjk), both when unmasking and when
+    # translating around the spans
+    text = "Kunjungi https://a.id sekarang."
+    spans = find_spans(text)
+    masked = mask(text, spans)
+    number = masked.placeholders[0][0]
+    assert unmask(f"{before} {number} {after}", masked, "zh") == f"{before}https://a.id{after}"
+    segments = split_around(text, spans)
+    assert join_around(segments, [before, "", after], "zh") == f"{before}https://a.id{after}"
+    # English keeps its spaces between Latin words
+    assert join_around(segments, ["VISIT", "", "NOW."], "en") == "VISIT https://a.id NOW."
+
+
 def test_split_around_and_join_keep_every_span_and_punctuation() -> None:
     text = "Kirim ke (humas@rs.go.id) atau https://x.id."
     segments = split_around(text, find_spans(text))

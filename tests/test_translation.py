@@ -236,30 +236,6 @@ def test_split_to_fit_remembers_where_each_seam_was(text, seams):
     assert pieces.source_text() == text
 
 
-@pytest.mark.parametrize(
-    ("pieces", "seams", "joined"),
-    [
-        (["BELT AND", "ROAD"], [SPACE_SEAM], "BELT AND ROAD"),
-        (["KERJA SAMA,", "DAN"], [SPACE_SEAM], "KERJA SAMA, DAN"),
-        (["NOMOR 12", "345"], [SPACE_SEAM], "NOMOR 12 345"),
-        (["HTTPS://EXAMPLE.GO.ID/BERI", "TA/2025"], [WORD_SEAM], "HTTPS://EXAMPLE.GO.ID/BERITA/2025"),
-        (["一带", "一路"], [SPACE_SEAM], "一带一路"),
-        (["合作。", "Expo"], [SPACE_SEAM], "合作。Expo"),
-        (["举行", "ICTM"], [SPACE_SEAM], "举行ICTM"),
-        (["Belt and", "Road倡议"], [SPACE_SEAM], "Belt and Road倡议"),
-        (["ONE", "", "TWO"], [WORD_SEAM, SPACE_SEAM], "ONE TWO"),
-        (["ONE", "", "TWO"], [WORD_SEAM, WORD_SEAM], "ONETWO"),
-        (["WORD", ", MORE"], [SPACE_SEAM], "WORD, MORE"),
-        ([" A ", " B "], [SPACE_SEAM], "A B"),
-    ],
-    ids=["latin-words", "comma-then-word", "digits", "url-cut-inside", "cjk", "cjk-punctuation-then-latin",
-         "cjk-then-latin", "latin-then-cjk-piece", "empty-piece-at-space", "empty-piece-inside-word",
-         "closing-punctuation", "white-space-at-ends"],
-)
-def test_join_pieces_by_what_meets_at_the_seam(pieces, seams, joined):
-    assert join_pieces(pieces, seams) == joined
-
-
 def test_pieces_of_a_long_sentence_join_without_gluing_words_or_splitting_urls():
     url = "https://makassarkota.go.id/berita/2025/06/rapat-koordinasi-kesehatan-bersama-para-camat-se-kota-makassar"
     text = f"Informasi lengkap ada di tautan {url} dan kerja sama Belt and Road dengan Guangzhou."

@@ -1,7 +1,7 @@
 """Outputs: the files an article's folder holds (DESIGN.md's contract), from one registry.
 
-``OUTPUT_FORMATS`` maps each ``--formats`` name to the files it writes and the function that
-renders them; ``write_article`` writes the chosen ones atomically and ``report.json`` last. The
+``OUTPUT_FORMATS`` maps each ``--formats`` name to the file it writes and the function that
+renders it; ``write_article`` writes the chosen ones atomically and ``report.json`` last. The
 batch asks ``output_files`` which names a format writes, so file names live here only.
 """
 
@@ -18,8 +18,11 @@ from pipeline.outputs.text import render_translation
 
 #: Written with every article, last: its presence says the other files are complete.
 REPORT_NAME = "report.json"
+#: The aligned rows as TSV (``rows.render_tsv``); ``warta eval`` reads it from an output folder.
+TSV_NAME = "aligned.tsv"
 
-Renderer = Callable[[Article, RunInfo, tuple[str, ...]], dict[str, str | bytes]]
+#: article, run info, languages -> the content of one file.
+Renderer = Callable[[Article, RunInfo, tuple[str, ...]], str | bytes]
 
 
 @dataclass(frozen=True)
@@ -28,58 +31,66 @@ class OutputFormat:
 
     Attributes:
         name: the name on the command line.
-        files: the file names it writes; ``{language}`` stands for each target language.
-        render: article, run info, targets -> file name -> content.
+        file: the name of the file it writes; ``{language}`` in it stands for each target
+            language, and such a file is rendered once per target, with that one language.
+        render: article, run info, languages (the run's targets, or the file's one language)
+            -> the file's content.
     """
 
     name: str
-    files: tuple[str, ...]
+    file: str
     render: Renderer
 
     def file_names(self, targets: tuple[str, ...]) -> list[str]:
         """The files this format writes for ``targets``."""
-        names: list[str] = []
-        for pattern in self.files:
-            for name in (pattern.format(language=language) for language in targets):
-                if name not in names:
-                    names.append(name)
-        return names
+        return list(dict.fromkeys(self.file.format(language=language) for language in targets))
+
+    def render_files(self, article: Article, run_info: RunInfo, targets: tuple[str, ...]) -> dict[str, str | bytes]:
+        """File name -> content, for each file this format writes for ``targets``."""
+        if "{language}" in self.file:
+            return {self.file.format(language=language): self.render(article, run_info, (language,)) for language in targets}
+        return {self.file: self.render(article, run_info, targets)}
 
 
-def _docx(article: Article, run_info: RunInfo, targets: tuple[str, ...]) -> dict[str, str | bytes]:
+def _docx(article: Article, run_info: RunInfo, languages: tuple[str, ...]) -> bytes:
     from pipeline.outputs.docx import render_docx  # python-docx is heavy; imported when chosen
 
-    return {f"{language}.docx": render_docx(article, language) for language in targets}
+    (language,) = languages
+    return render_docx(article, language)
 
 
-def _xlsx(article: Article, run_info: RunInfo, targets: tuple[str, ...]) -> dict[str, str | bytes]:
+def _xlsx(article: Article, run_info: RunInfo, targets: tuple[str, ...]) -> bytes:
     from pipeline.outputs.xlsx import render_xlsx
 
-    return {"aligned.xlsx": render_xlsx(article)}
+    return render_xlsx(article)
 
 
-def _tmx(article: Article, run_info: RunInfo, targets: tuple[str, ...]) -> dict[str, str | bytes]:
+def _tmx(article: Article, run_info: RunInfo, targets: tuple[str, ...]) -> str:
     from pipeline.outputs.tmx import render_tmx
 
-    return {"article.tmx": render_tmx(article, targets)}
+    return render_tmx(article, targets)
 
 
-def _review_page(article: Article, run_info: RunInfo, targets: tuple[str, ...]) -> dict[str, str | bytes]:
+def _review_page(article: Article, run_info: RunInfo, targets: tuple[str, ...]) -> str:
     from pipeline.outputs.review_page import render_review_page
 
-    return {"review.html": render_review_page(article, run_info, targets)}
+    return render_review_page(article, run_info, targets)
+
+
+def _text(article: Article, run_info: RunInfo, languages: tuple[str, ...]) -> str:
+    (language,) = languages
+    return render_translation(article, language)
 
 
 _FORMATS = (
-    OutputFormat("txt", ("{language}.txt",),
-                 lambda article, run_info, targets: {f"{language}.txt": render_translation(article, language) for language in targets}),
-    OutputFormat("docx", ("{language}.docx",), _docx),
-    OutputFormat("tsv", ("aligned.tsv",), lambda article, run_info, targets: {"aligned.tsv": render_tsv(article)}),
-    OutputFormat("jsonl", ("aligned.jsonl",), lambda article, run_info, targets: {"aligned.jsonl": render_jsonl(article)}),
-    OutputFormat("xlsx", ("aligned.xlsx",), _xlsx),
-    OutputFormat("tmx", ("article.tmx",), _tmx),
-    OutputFormat("summary", ("summary.json",), lambda article, run_info, targets: {"summary.json": render_summary(article)}),
-    OutputFormat("html", ("review.html",), _review_page),
+    OutputFormat("txt", "{language}.txt", _text),
+    OutputFormat("docx", "{language}.docx", _docx),
+    OutputFormat("tsv", TSV_NAME, lambda article, run_info, targets: render_tsv(article)),
+    OutputFormat("jsonl", "aligned.jsonl", lambda article, run_info, targets: render_jsonl(article)),
+    OutputFormat("xlsx", "aligned.xlsx", _xlsx),
+    OutputFormat("tmx", "article.tmx", _tmx),
+    OutputFormat("summary", "summary.json", lambda article, run_info, targets: render_summary(article)),
+    OutputFormat("html", "review.html", _review_page),
 )
 
 #: Output formats a run can choose (``--formats``), in the order they are written; ``report.json``
@@ -126,7 +137,7 @@ def write_article(
     for output in _FORMATS:
         if output.name not in formats:
             continue
-        for name, content in output.render(article, run_info, targets).items():
+        for name, content in output.render_files(article, run_info, targets).items():
             write_atomic(folder / name, content)
             written.append(folder / name)
     if remove_stale:

@@ -19,7 +19,7 @@ from typing import Any
 
 from pipeline.article import Article
 from pipeline.outputs.report import RunInfo
-from pipeline.outputs.rows import TSV_COLUMNS, aligned_rows
+from pipeline.outputs.rows import LINE_BREAKS_AND_TABS, TSV_COLUMNS, aligned_rows
 from pipeline.outputs.templating import template
 from pipeline.qa.flags import FLAG_MEANINGS, flag_order
 from pipeline.version import __version__
@@ -43,7 +43,14 @@ document.querySelectorAll("tr.row").forEach(function (row) {
     row.classList.add("selected");
   });
 });
+document.querySelectorAll(".edit").forEach(function (cell) {
+  // an older browser (Firefox ESR before 136) without plaintext-only: editable as rich text,
+  // still read and written with textContent only
+  if (cell.contentEditable !== "plaintext-only") { cell.contentEditable = "true"; }
+});
 var data = JSON.parse(document.getElementById("rows-data").textContent);
+var exported = JSON.parse(document.getElementById("export-data").textContent);
+var breaks = new RegExp(exported.breaks, "g");
 var key = "warta-review:" + document.body.dataset.sha256;
 var saved = {};
 try { saved = JSON.parse(localStorage.getItem(key) || "{}") || {}; } catch (error) { saved = {}; }
@@ -56,7 +63,7 @@ function status(number) {
 function show(number) {
   var tr = document.getElementById("row-" + number), state = status(number);
   tr.classList.toggle("edited", state === "edited");
-  tr.classList.toggle("approved", state !== "");
+  tr.classList.toggle("approved", !!(saved[number] || {}).approved);
   tr.querySelector("input.approve").checked = !!(saved[number] || {}).approved;
 }
 document.querySelectorAll("tr.row").forEach(function (tr) {
@@ -77,9 +84,9 @@ document.querySelectorAll("tr.row").forEach(function (tr) {
   });
   show(number);
 });
-function cell(text) { return String(text).replace(/\\r\\n|[\\t\\n\\r\\v\\f\\u001c-\\u001e\\u0085\\u2028\\u2029]/g, " "); }
+function cell(text) { return String(text).replace(breaks, " "); }
 document.getElementById("export").addEventListener("click", function () {
-  var columns = ["block", "sentence", "kind", "id", "en", "zh", "flags", "status"];
+  var columns = exported.columns;
   var lines = [columns.join("\\t")];
   data.forEach(function (row, index) {
     var work = saved[index + 1] || {}, values = Object.assign({}, row, {status: status(index + 1)});
@@ -199,6 +206,10 @@ def render_review_page(article: Article, run_info: RunInfo, targets: tuple[str, 
         # what "Export corrections" writes besides the edits: aligned.tsv's rows (tojson
         # escapes <, > and & so no text can close the data block)
         rows_data=[{column: row[column] for column in TSV_COLUMNS} for row in aligned_rows(article)],
+        # corrections.tsv's columns, and what a cell's tabs and line breaks become spaces by: the
+        # pattern aligned.tsv's cells are cleaned with (an alternation and a class of literal
+        # characters, which mean the same to JavaScript's RegExp)
+        export_data={"columns": [*TSV_COLUMNS, "status"], "breaks": LINE_BREAKS_AND_TABS.pattern},
         script=Markup(_SCRIPT),  # ours, not article text; the CSP allows exactly this script
         script_hash=f"sha256-{digest}",
     )

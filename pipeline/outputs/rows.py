@@ -15,13 +15,14 @@ from pipeline.qa import SOURCE_ENGLISH_FLAG
 TSV_COLUMNS = ("block", "sentence", "kind", "id", "en", "zh", "flags")
 
 
-# Everything str.splitlines() breaks a line at (readers of corpora use it), and the tab.
-_LINE_BREAKS_AND_TABS = re.compile("\r\n|[\t\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+#: Everything str.splitlines() breaks a line at (readers of corpora use it), and the tab: a space in
+#: aligned.tsv (and in the review page's corrections.tsv, which gets the pattern as data).
+LINE_BREAKS_AND_TABS = re.compile("\r\n|[\t\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def _tsv_cell(value: object) -> str:
     # Plain TSV as parallel corpora use it: no quoting, so a tab or line break would break the row.
-    return _LINE_BREAKS_AND_TABS.sub(" ", str(value))
+    return LINE_BREAKS_AND_TABS.sub(" ", str(value))
 
 
 def row_flags(sentence: Sentence) -> list[str]:

@@ -13,11 +13,15 @@ from pipeline.outputs.report import RunInfo
 from pipeline.settings import Settings
 from models.tiny import REPO
 
+# Markup the reader keeps as text (ordinary HTML pasted into a .txt release is read as a browser
+# shows it, pipeline/reading/text.py): what is left must be escaped in every output. <image> is
+# what an HTML parser makes an <img> of; an unclosed <script> and <svg onload> run in a page
+# that lets markup through.
 XSS_ARTICLE = (
-    "Rilis Pers <script>window.__xss = 1; alert(1)</script>\n\n"
+    "Rilis Pers <script>window.__xss = 1; alert(1) <svg onload=\"window.__xss = 4\">\n\n"
     "Pemerintah Kota Makassar meluncurkan program kesehatan baru senilai Rp500 miliar pada 29 Mei 2025. "
-    "Program ini diikuti oleh 1.044.921 warga <img src=x onerror=\"window.__xss = 2; alert(2)\"> di seluruh kota.\n\n"
-    "Dokumen lama memuat penanda ]]> dan tautan <a href=\"https://example.com/track\">jahat</a> yang harus tampil apa adanya. "
+    "Program ini diikuti oleh 1.044.921 warga <image src=x onerror=\"window.__xss = 2; alert(2)\"> di seluruh kota.\n\n"
+    "Dokumen lama memuat penanda ]]> dan tautan <form action=\"https://example.com/track\"><button>jahat</button> yang harus tampil apa adanya. "
     "Rumus =HYPERLINK(\"http://example.com\") juga hanya teks biasa.\n"
 )
 
@@ -88,8 +92,8 @@ def test_review_page_has_a_row_per_sentence_and_escapes_everything(xss_outputs):
     assert [row["id"] for row in page.rows] == [f"row-{n}" for n in range(1, len(rows) + 1)]
     assert page.scripts == 1 and page.images == 0  # only warta's own script; the article's <img> is text
     assert all(url.startswith("#row-") for url in page.urls)  # no link leaves the page
-    assert "&lt;script&gt;window.__xss = 1; alert(1)&lt;/script&gt;" in html
-    assert "&lt;img src=x onerror=" in html and "]]&gt;" in html
+    assert "&lt;script&gt;window.__xss = 1; alert(1) &lt;svg onload=" in html
+    assert "&lt;image src=x onerror=" in html and "]]&gt;" in html and "&lt;form action=" in html
     assert "Content-Security-Policy" in html and "default-src 'none'" in html
 
 
@@ -201,9 +205,9 @@ def test_xss_article_runs_nothing_in_a_browser(browser, xss_outputs, artifacts):
     assert dialogs == []
     assert page.evaluate("window.__xss") is None
     text = page.inner_text("table")
-    assert "<script>window.__xss = 1; alert(1)</script>" in page.inner_text("h1") + text
-    assert '<img src=x onerror="window.__xss = 2; alert(2)">' in text and "]]>" in text
-    assert page.locator("img").count() == 0
+    assert '<script>window.__xss = 1; alert(1) <svg onload="window.__xss = 4">' in page.inner_text("h1") + text
+    assert '<image src=x onerror="window.__xss = 2; alert(2)">' in text and "]]>" in text
+    assert page.locator("img").count() == 0 and page.locator("svg").count() == 0 and page.locator("form").count() == 0
     assert all(url.startswith("file://") for url in requests), requests
     page.screenshot(path=str(artifacts / "review-xss.png"))
     page.close()
@@ -306,15 +310,21 @@ def test_reviewer_edits_approve_survive_a_reload_and_export_as_corrections(brows
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.goto((xss_outputs / "review.html").resolve().as_uri())
     markup = '<img src=x onerror="window.__xss = 3; alert(3)">'
+    assert page.locator("#row-2 .edit[data-lang=en]").get_attribute("contenteditable") == "plaintext-only"  # left as it is where supported
     page.locator("#row-2 .edit[data-lang=en]").fill("The edited English.")
     page.locator("#row-3 .edit[data-lang=zh]").fill(markup)
     page.locator("#row-1 input.approve").check()
+    page.locator("#row-5 .edit[data-lang=en]").fill("a\tb\nc")  # aligned.tsv's cells hold neither
     page.reload()
     page.wait_for_load_state("load")
     assert page.locator("#row-2 .edit[data-lang=en]").inner_text() == "The edited English."
     assert page.locator("#row-3 .edit[data-lang=zh]").inner_text() == markup  # text, not an element
+    assert page.locator("#row-5 .edit[data-lang=en]").evaluate("cell => cell.textContent") == "a\tb\nc"
     assert page.locator("#row-1 input.approve").is_checked() and not page.locator("#row-2 input.approve").is_checked()
     assert page.locator("img").count() == 0 and page.evaluate("window.__xss") is None and dialogs == []
+    # the approved style marks approved rows only, not edited ones
+    classes = page.locator("tr.row").evaluate_all("rows => rows.slice(0, 4).map(r => [r.classList.contains('approved'), r.classList.contains('edited')])")
+    assert classes == [[True, False], [False, True], [False, True], [False, False]]
     with page.expect_download() as download:
         page.click("#export")
     assert download.value.suggested_filename == "corrections.tsv"
@@ -326,10 +336,39 @@ def test_reviewer_edits_approve_survive_a_reload_and_export_as_corrections(brows
     assert [row["status"] for row in rows][:4] == ["approved", "edited", "edited", ""]
     assert rows[1]["en"] == "The edited English." and rows[1]["zh"] == machine[1][5]
     assert rows[2]["zh"] == markup and rows[3]["en"] == machine[3][4]
+    assert rows[4]["en"] == "a b c" and rows[4]["status"] == "edited"  # tab and line break: spaces, as in aligned.tsv
     # least confident first: the rows' scores read in ascending order once sorted
     page.click("#sort-score")
     scores = [float(value) for value in page.locator("#sorted tr.row").evaluate_all("rows => rows.map(r => r.dataset.score)") if value]
     assert len(scores) == len(machine) and scores == sorted(scores)
     page.screenshot(path=str(artifacts / "review-edited.png"))
     assert not [error for error in errors if "Content Security Policy" in error], errors
+    context.close()
+
+
+def test_without_plaintext_only_cells_are_still_editable_and_read_as_text(browser, xss_outputs):
+    # Firefox ESR 128 knows contenteditable="true" but not "plaintext-only": the attribute reads
+    # back as "inherit" (not editable) and setting it throws. Played here by hiding the value.
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context.add_init_script("""
+      var native = Object.getOwnPropertyDescriptor(HTMLElement.prototype, "contentEditable");
+      Object.defineProperty(HTMLElement.prototype, "contentEditable", {
+        configurable: true,
+        get: function () { var value = native.get.call(this); return value === "plaintext-only" ? "inherit" : value; },
+        set: function (value) {
+          if (value === "plaintext-only") { throw new DOMException("unsupported", "SyntaxError"); }
+          native.set.call(this, value);
+        },
+      });
+    """)
+    page = context.new_page()
+    page.goto((xss_outputs / "review.html").resolve().as_uri())
+    cells = page.locator(".edit")
+    assert cells.count() > 0
+    assert set(cells.evaluate_all("cells => cells.map(c => c.getAttribute('contenteditable'))")) == {"true"}
+    markup = "<b>bold</b> & more"
+    page.locator("#row-2 .edit[data-lang=en]").fill(markup)
+    page.reload()
+    page.wait_for_load_state("load")
+    assert page.locator("#row-2 .edit[data-lang=en]").inner_text() == markup and page.locator("b").count() == 0
     context.close()
