@@ -26,9 +26,14 @@ Failures: Ray restarts a killed or crashed actor process (``max_restarts``; the 
 loads the models again) and sends it the calls that were in flight (``max_task_retries``):
 translation is a pure function of the window and the driver does the writing, so a retry
 is always safe. When the actor is gone for good (its restarts used up, or killed with
-``ray.kill``), the driver starts a replacement and sends the window again; a window that
-kills its worker twice is split into its articles, each tried on its own, so an article
-that crashes the worker fails alone. Read tasks are retried by Ray (``max_retries``).
+``ray.kill``), the driver starts a replacement and sends its windows again, each alone on an
+idle actor (so that the next death is that window's own); a window that kills its worker
+twice is split into its articles, each tried on its own, so an article that crashes the
+worker fails alone. A window whose call fails otherwise (an error outside the per-article
+isolation, an object Ray lost) is split into its articles the same way. Read tasks are
+retried by Ray (``max_retries``); a chunk that still fails is read again one article a task,
+and only an article whose task fails again fails. ``connect`` waits for the actors to start,
+so a worker that cannot (a glossary the nodes do not see) stops the run with its own error.
 """
 
 import logging
@@ -41,9 +46,9 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from pipeline.article import Article
-from pipeline.batch.executor import Window, WindowAbandoned, WindowResult, portable, translate_isolated
+from pipeline.batch.executor import Window, WindowAbandoned, WindowResult, fatal_error, portable, stops_run, translate_isolated
 from pipeline.batch.walking import ArticleJob
-from pipeline.errors import UsageError
+from pipeline.errors import InputError, UsageError, WartaError
 from pipeline.settings import Settings
 
 if TYPE_CHECKING:
@@ -86,10 +91,20 @@ class _Translator:
     def __init__(self, settings: Settings):
         from pipeline.orchestrator import Warta
 
-        self.warta = Warta(settings)
+        self.startup_error: Exception | None = None
+        try:
+            self.warta = Warta(settings)
+        except Exception as error:  # noqa: BLE001 - kept for ready(): Ray would pass on only its text
+            self.startup_error = portable(error)
+
+    def ready(self) -> None:
+        """Raise the error that kept this worker from starting, if one did (the driver asks once per actor)."""
+        if self.startup_error is not None:
+            raise self.startup_error
 
     def translate(self, articles: list[Article]) -> tuple[list[Article | Exception], dict[str, dict[str, str]]]:
         """Translate a window; returns one outcome per article and the models' info for the reports."""
+        self.ready()
         outcomes = translate_isolated(self.warta.translate_prepared, articles)
         models = self.warta.run_info().models  # what this worker loaded, on its device
         return [portable(outcome) if isinstance(outcome, Exception) else outcome for outcome in outcomes], models
@@ -156,6 +171,12 @@ class _Task:
     window: Window
     actor: Any
     attempt: int = 1
+    alone: bool = False  # sent again: it has its actor to itself
+
+    @property
+    def slots(self) -> int:
+        """The places it takes in its actor's queue."""
+        return _WINDOWS_PER_ACTOR if self.alone else 1
 
 
 class RayExecutor:
@@ -193,6 +214,7 @@ class RayExecutor:
 
         Raises:
             UsageError: Ray is not installed, or the cluster cannot be reached.
+            WartaError: an actor could not start (see ``wait_started``).
         """
         ray = import_ray()
         settings = warta.settings
@@ -215,7 +237,31 @@ class RayExecutor:
         if not use_gpus and count * settings.ray_actor_cpus > cpus:
             log.warning("%d actors of %d CPUs each need more than the cluster's %d CPUs: some wait for nodes to join",
                         count, settings.ray_actor_cpus, cpus)
-        return cls(ray, warta, count, per_actor, started)
+        executor = cls(ray, warta, count, per_actor, started)
+        try:
+            executor.wait_started(min(count, gpus if use_gpus else max(1, cpus // settings.ray_actor_cpus)))
+        except BaseException:
+            executor.close()
+            raise
+        return executor
+
+    def wait_started(self, count: int | None = None) -> None:
+        """Wait until ``count`` actors (all by default; those the cluster has room for) have started.
+
+        Raises:
+            WartaError: an actor could not start: its own error when it is one of warta's (a
+                glossary the workers cannot read is a ``UsageError``), else one naming the cause.
+        """
+        refs = [actor.ready.remote() for actor in self.actors]
+        ready, _ = self.ray.wait(refs, num_returns=count or len(refs))
+        for ref in ready:
+            try:
+                self.ray.get(ref)
+            except self.ray.exceptions.RayError as error:
+                cause = _cause(error)
+                if isinstance(cause, WartaError):
+                    raise cause from None
+                raise WartaError(f"a translation worker could not start: {_describe(cause)}") from error
 
     def _new_actor(self) -> Any:
         # The settings by value: a restarted actor must not depend on an object-store copy (ray #53727).
@@ -229,19 +275,47 @@ class RayExecutor:
         def submit() -> None:
             chunk = list(islice(jobs, _READ_CHUNK))
             if chunk:
-                # Absolute paths: a worker does not run in the driver's working directory.
-                absolute = [replace(job, path=job.path.absolute()) for job in chunk]
-                queue.append((chunk, self._read.remote(self._settings_ref, absolute)))
+                queue.append((chunk, self._read_remote(chunk)))
 
         for _ in range(_READ_AHEAD):
             submit()
         while queue:
             chunk, ref = queue.popleft()
             submit()
-            for job, outcome in zip(chunk, self.ray.get(ref), strict=True):
+            try:
+                outcomes = self.ray.get(ref)
+            except self.ray.exceptions.RayError as error:  # after Ray's retries: its worker crashed every time, say
+                outcomes = self._read_one_by_one(chunk, error)
+            for job, outcome in zip(chunk, outcomes, strict=True):
                 if isinstance(outcome, Article):
                     outcome.source = job.path  # the reports name the input as it was given, as locally
                 yield job, outcome
+
+    def _read_remote(self, chunk: list[ArticleJob]) -> Any:
+        # Absolute paths: a worker does not run in the driver's working directory.
+        return self._read.remote(self._settings_ref, [replace(job, path=job.path.absolute()) for job in chunk])
+
+    def _read_one_by_one(self, chunk: list[ArticleJob], error: Exception) -> list[Article | Exception]:
+        """Read the jobs of a chunk whose read task failed, one job a task: a job whose task fails again fails alone.
+
+        Raises:
+            WartaError: the read task's error would fail every article alike (a ``Warta`` that
+                cannot be built from the settings): the run stops with it.
+        """
+        if stops_run(_cause(error)):
+            raise fatal_error(_cause(error)) or _cause(error) from None
+        log.warning("a read task failed (%s); reading its %d articles one by one", _describe(_cause(error)), len(chunk))
+        refs = [self._read_remote([job]) for job in chunk]
+        outcomes: list[Article | Exception] = []
+        for job, ref in zip(chunk, refs, strict=True):
+            try:
+                outcomes.extend(self.ray.get(ref))
+            except self.ray.exceptions.RayError as alone:
+                cause = _cause(alone)
+                if stops_run(cause):
+                    raise fatal_error(cause) or cause from None
+                outcomes.append(InputError(f"{job.path}: cannot be read: the task reading it failed ({_describe(cause)})"))
+        return outcomes
 
     def translate(self, windows: Iterable[Window], on_progress: Callable[[float], None]) -> Iterator[WindowResult]:
         """Keep every actor's queue full of windows; yield each window's outcomes as it comes back.
@@ -261,16 +335,21 @@ class RayExecutor:
             while True:
                 for actor in self.actors:
                     while load.get(actor, 0) < _WINDOWS_PER_ACTOR:
-                        task = retry.popleft() if retry else None
-                        if task is None and not exhausted:
-                            window = next(windows, None)
-                            exhausted = window is None
-                            task = _Task(window, actor) if window is not None else None
-                        if task is None:
+                        if retry:
+                            # A window sent again goes alone, to an idle actor, and no new window goes
+                            # out before it: should that actor die, the window is why, not its neighbour.
+                            if load.get(actor, 0):
+                                break
+                            task = retry.popleft()
+                            task.alone = True
+                        elif not exhausted and (window := next(windows, None)) is not None:
+                            task = _Task(window, actor)
+                        else:
+                            exhausted = True
                             break
                         task.actor = actor
                         pending[actor.translate.remote([article for _, article in task.window])] = task
-                        load[actor] = load.get(actor, 0) + 1
+                        load[actor] = load.get(actor, 0) + task.slots
                         self._submitted(task)
                 if not pending:
                     return
@@ -280,7 +359,7 @@ class RayExecutor:
                     continue
                 task = pending.pop(ready[0])
                 if task.actor in load:
-                    load[task.actor] -= 1
+                    load[task.actor] -= task.slots
                 try:
                     outcomes, models = self.ray.get(ready[0])
                 except self.ray.exceptions.RayActorError as error:
@@ -288,9 +367,14 @@ class RayExecutor:
                     retry.extend(again)
                     yield from failed
                     continue
-                except self.ray.exceptions.RayTaskError as error:  # not one of warta's errors: the window fails
-                    failure = portable(error.as_instanceof_cause() if hasattr(error, "as_instanceof_cause") else error)
-                    yield WindowResult(task.window, [failure] * len(task.window))
+                except self.ray.exceptions.RayError as error:  # raised by the call outside translate_isolated, or by Ray
+                    cause = _cause(error)
+                    if len(task.window) > 1 and not stops_run(cause):
+                        log.warning("a window failed (%s); translating its articles one by one", _describe(cause))
+                        retry.extend(_Task([item], task.actor) for item in task.window)
+                    else:  # one article fails alone; an error that stops the run is every article's
+                        failure = cause if cause is not error else RuntimeError(_describe(error))
+                        yield WindowResult(task.window, [failure] * len(task.window))
                     continue
                 # progress first: the run loop reports each article it writes with the position
                 on_progress(float(sum(len(article.sentences()) for _, article in task.window)))
@@ -307,7 +391,10 @@ class RayExecutor:
         """Called after a window is sent to its actor (a hook for tests that kill it there)."""
 
     def _actor_died(self, task: _Task, error: Exception, load: dict[Any, int]) -> tuple[list[_Task], list[WindowResult]]:
-        """Replace a dead actor; the window goes again, or split into its articles after ``_WINDOW_ATTEMPTS``.
+        """Replace a dead actor; the window goes again (alone), or split into its articles after ``_WINDOW_ATTEMPTS``.
+
+        A window that shared its actor may have died for its neighbour: it goes again alone
+        (``translate``), and only a window that dies alone is split or fails.
 
         Returns:
             The windows to send again, and the failure of a lone article that killed its worker every time.
@@ -333,6 +420,19 @@ class RayExecutor:
         self.actors = []
         if self.started_ray:
             self.ray.shutdown()
+
+
+def _cause(error: Exception) -> Exception:
+    """The exception raised inside a Ray task (``RayTaskError.cause``), else ``error`` itself (Ray's own)."""
+    cause = getattr(error, "cause", None)
+    return cause if isinstance(cause, Exception) else error
+
+
+def _describe(error: Exception) -> str:
+    """One line: warta's own message, or the error's type and first line."""
+    if isinstance(error, WartaError):
+        return _first_line(error)
+    return f"{type(error).__name__}: {_first_line(error)}"
 
 
 def _first_line(error: Exception) -> str:

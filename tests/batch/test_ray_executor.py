@@ -7,6 +7,7 @@ the models load once; the test without Ray installed runs everywhere.
 import json
 import sys
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from pipeline.batch import run_translate
 from pipeline.files import TEMPORARY_NAME
 from pipeline.orchestrator import Warta
 from pipeline.settings import Settings
-from tests.batch.test_batch import make_article_folder
+from tests.batch.test_batch import _indonesian_article, make_article_folder
 
 COMPARED = ("aligned.tsv", "en.txt", "zh.txt")
 BAD = {"bad/kosong", "bad/gambar", "bad/english", "bad/chinese"}
@@ -122,6 +123,74 @@ def test_an_actor_killed_mid_run_loses_no_article_and_writes_none_twice(ray_exec
     assert [path for path in (tmp_path / "out").rglob("*") if TEMPORARY_NAME.match(path.name)] == []  # nothing half-written
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))["articles"]
     assert sorted(name for name, entry in manifest.items() if entry["status"] == "done") == sorted(local.done)
+
+
+def test_an_article_that_crashes_its_worker_fails_alone_and_every_other_is_done_once(ray_executor, tiny_models, tmp_path: Path,
+                                                                                      monkeypatch):
+    # a09 kills its translation worker (os._exit) whenever it is in the window: the last window, with a10,
+    # so that when it is split nothing but a10 is left to queue behind it; one actor, which every window
+    # sent again meets. a04 kills the worker reading its chunk.
+    import os
+
+    from benchmarks.standin import use_stand_in
+    from pipeline.batch import ray_executor as module
+
+    class Crashing(module._Translator):
+        def __init__(self, settings: Settings):
+            super().__init__(settings)
+            use_stand_in(self.warta)  # upper-cases: no model to load again after each death
+
+        def translate(self, articles: list[Any]) -> Any:
+            if any(article.name == "a09" for article in articles):
+                os._exit(1)
+            return super().translate(articles)
+
+    def read_or_crash(settings: Settings, jobs: list[Any]) -> Any:
+        if any(job.name == "a04" for job in jobs):
+            os._exit(1)
+        return module._read_articles(settings, jobs)
+
+    class CrashingExecutor(module.RayExecutor):
+        translator_class = Crashing
+
+    for number in range(11):  # 4 sentences each: two articles a window
+        (tmp_path / "in").mkdir(exist_ok=True)
+        (tmp_path / "in" / f"a{number:02d}.txt").write_text(_indonesian_article(number), encoding="utf-8")
+    monkeypatch.setattr(module, "_ACTOR_RESTARTS", 0)  # each crash is a death the driver sees, with no restarts to wait for
+    warta = Warta(_settings(tiny_models, "ray"))
+    writes = _counting_writes(warta)
+    executor = CrashingExecutor(ray_executor.ray, warta, 1, {"num_cpus": 0}, started_ray=False)  # beside the module's pool
+    executor._read = ray_executor.ray.remote(num_cpus=0, max_retries=0)(read_or_crash)
+    try:
+        result = run_translate([tmp_path / "in"], tmp_path / "out", warta, quiet=True, executor=executor)
+    finally:
+        executor.close()
+
+    failed = {Path(path).stem: reason for path, reason in result.failed}
+    assert sorted(failed) == ["a04", "a09"]
+    assert failed["a09"].startswith("translation failed: RuntimeError: the translation worker died 2 times while translating it")
+    assert failed["a04"].startswith("cannot be read: the task reading it failed (WorkerCrashedError: ")
+    assert sorted(result.done) == [f"a{number:02d}" for number in range(11) if number not in (4, 9)]
+    assert set(writes.values()) == {1} and sorted(writes) == sorted(result.done)
+    assert (tmp_path / "out" / "a10" / "en.txt").read_text(encoding="utf-8").isupper()  # the stand-in's translation
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))["articles"]
+    assert {name for name, entry in manifest.items() if entry["status"] == "failed"} == {"a04", "a09"}
+
+
+def test_a_worker_that_cannot_start_stops_the_run_with_its_own_error(ray_executor, tiny_models, tmp_path: Path):
+    from pipeline.batch.ray_executor import RayExecutor
+    from pipeline.errors import UsageError
+
+    glossary = tmp_path / "glossary.tsv"
+    glossary.write_text("id\ten\tzh\nbank\tbank\t银行\n", encoding="utf-8")
+    warta = Warta(replace(_settings(tiny_models, "ray"), glossary=glossary))
+    glossary.unlink()  # as on a path the workers' nodes do not see
+    executor = RayExecutor(ray_executor.ray, warta, 1, {"num_cpus": 0}, started_ray=False)
+    try:
+        with pytest.raises(UsageError, match="cannot read the glossary"):
+            executor.wait_started()
+    finally:
+        executor.close()
 
 
 def test_executor_ray_without_ray_installed_says_how_to_install_it(monkeypatch, capsys, tiny_models, tmp_path: Path):
