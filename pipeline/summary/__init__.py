@@ -57,7 +57,7 @@ def summarize_articles(articles: list[Article], options: SummaryOptions, pool: M
     articles per call; the summaries' sentences of all articles are then translated together.
 
     Raises:
-        ModelError: the summarizer or a translator cannot be loaded, or a prompt does not fit.
+        ModelError: the summarizer or a translator cannot be loaded.
     """
     if options.summary != "abstractive" or options.summary_sentences <= 0:
         for article in articles:
@@ -68,8 +68,19 @@ def summarize_articles(articles: list[Article], options: SummaryOptions, pool: M
     # the prompt's room in the model's context: a chat model's answer shares it, an encoder's does not
     room = summarizer.positions - (max_new_tokens if summarizer.chat else 0)
     fitted = [_fitting_prompt(article, options, summarizer, room) for article in articles]
-    answers = summarizer.generate([ids for _, ids, _ in fitted], max_new_tokens)
-    for article, (prompt, _, budget), answer in zip(articles, fitted, answers, strict=True):
+    # An article whose prompt cannot be cut to fit (one sentence longer than the whole context)
+    # gets the extractive summary; the others of the batch are still written by the model.
+    too_long = [len(ids) > room for _, ids, _ in fitted]
+    for article, (_, ids, _), skip in zip(articles, fitted, too_long, strict=True):
+        if skip:
+            article.warnings.append(
+                f"summary: even cut down, the article takes {len(ids)} tokens, more than the summarizer's context leaves "
+                f"for it ({room}); the extractive summary is given instead"
+            )
+            summarize_article(article, options.summary_sentences)
+    chosen = [(article, fit) for article, fit, skip in zip(articles, fitted, too_long, strict=True) if not skip]
+    answers = summarizer.generate([ids for _, (_, ids, _) in chosen], max_new_tokens) if chosen else []
+    for (article, (prompt, _, budget)), answer in zip(chosen, answers, strict=True):
         if len(prompt.given) < prompt.total_sentences:
             article.warnings.append(
                 f"summary: the article has {prompt.article_tokens} tokens, more than the summarizer's budget of {budget}; "
