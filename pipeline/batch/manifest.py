@@ -28,7 +28,7 @@ def mark_output_folder(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     marker = folder / MARKER_NAME
     if not marker.exists():
-        marker.write_text("written by warta; this folder is not read as input\n", encoding="utf-8")
+        write_atomic(marker, "written by warta; this folder is not read as input\n")
 
 
 def is_output_folder(folder: Path) -> bool:

@@ -42,7 +42,8 @@ from models.loading import known_revision
 from pipeline.article import Article
 from pipeline.batch.executor import EXECUTORS, Executor, LocalExecutor, Window, WindowAbandoned, WindowResult, fatal_error, stops_run
 from pipeline.batch.lock import OutputLock
-from pipeline.batch.manifest import is_output_folder, mark_output_folder, write_manifest
+from pipeline.batch.manifest import MANIFEST_NAME, is_output_folder, mark_output_folder, write_manifest
+from pipeline.batch.names import folder_inside
 from pipeline.batch.progress import Progress
 from pipeline.batch.state import ArticleRow, BatchState, printable
 from pipeline.batch.stored import dump_article, load_article
@@ -51,7 +52,7 @@ from pipeline.errors import UsageError, WartaError
 from pipeline.files import TEMPORARY_NAME, sha256_of_file
 from pipeline.orchestrator import Warta
 from pipeline.outputs import ARTICLE_OUTPUTS, REPORT_NAME, output_files, write_article
-from pipeline.outputs.index_page import write_index
+from pipeline.outputs.index_page import INDEX_NAME, write_index
 from pipeline.outputs.report import RunInfo
 from pipeline.outputs.rows import flag_counts
 
@@ -237,6 +238,9 @@ def _run_locked(out: Path, warta: Warta, executor: Executor, found: list[Article
         try:
             jobs = assign_names(found, state, out)
             progress = Progress(len(jobs), quiet, stream)
+            for name, reason in state.refused:
+                progress.message(f"warta: {printable(str(out))}: the record of {name!r} was refused ({reason}); "
+                                 f"nothing is written there")
             for path, reason in unreadable:
                 result.failed.append((path, reason))
                 progress.message(f"warta: {path}: {reason}")
@@ -249,15 +253,32 @@ def _run_locked(out: Path, warta: Warta, executor: Executor, found: list[Article
                 else:
                     _Run(out, warta, executor, state, fingerprint, progress, result, stop).run(jobs)
             result.stop_signal = stop.signal if result.interrupted else None
-        finally:
-            if progress is not None:
-                progress.close()
+        except BaseException:
+            # The run's own error is the one to hear; a manifest that cannot be written as well
+            # (a full disk fails both) is a warning after it.
+            _close_progress(progress)
             try:
-                records = list(state.records())
-                write_manifest(out, records)
-                write_index(out, dict(records))
-            finally:
-                state.close()
+                _export(out, state)
+            except (OSError, WartaError) as error:
+                log.warning("cannot write %s and %s: %s", MANIFEST_NAME, INDEX_NAME, _reason(error))
+            raise
+        else:
+            _close_progress(progress)
+            _export(out, state)
+        finally:
+            state.close()
+
+
+def _close_progress(progress: Progress | None) -> None:
+    if progress is not None:
+        progress.close()
+
+
+def _export(out: Path, state: BatchState) -> None:
+    """Write ``manifest.json`` and ``index.html`` from the state."""
+    records = list(state.records())
+    write_manifest(out, records)
+    write_index(out, dict(records))
 
 
 def _remove_stale_temporary_files(out: Path) -> None:
@@ -301,7 +322,9 @@ class _Run:
             if self.stop.requested:
                 self.result.interrupted = True
                 return
-            if not self._skipped(job):
+            if job.refused:
+                self._fail(job, job.refused, None)
+            elif not self._skipped(job):
                 yield job
 
     def _windows(self, jobs: list[ArticleJob]) -> Iterator[Window]:
@@ -367,9 +390,9 @@ class _Run:
         """Write the outputs ``missing`` from the stored article; False when that cannot be done."""
 
         stored = self.state.stored_article(job.name)
-        if stored is None:
+        folder = folder_inside(self.out, job.name)
+        if stored is None or folder is None:
             return False
-        folder = self.out / job.name
         try:
             import json
 
@@ -412,7 +435,10 @@ class _Run:
             raise WindowAbandoned
 
     def _write(self, job: ArticleJob, article: Article, run_info: RunInfo | None = None) -> None:
-        folder = self.out / job.name
+        folder = folder_inside(self.out, job.name)
+        if folder is None:  # a folder planted in OUT as a link to elsewhere since the names were given
+            self._fail(job, "its output folder leads outside the output folder; nothing was written", article.sha256, read=True)
+            return
         earlier = self._earlier_outputs(folder)
         try:
             mark_output_folder(folder)  # first: a half-written folder is never read as input
@@ -450,8 +476,8 @@ class _Run:
         self.result.sentences += sentences
         self.progress.article_finished(job.name, "done", sentences, read=True)
 
-    def _earlier_outputs(self, folder: Path) -> list[str]:
-        if not is_output_folder(folder):
+    def _earlier_outputs(self, folder: Path | None) -> list[str]:
+        if folder is None or not is_output_folder(folder):
             return []
         return [name for name in ARTICLE_OUTPUTS if (folder / name).is_file()]
 
@@ -459,9 +485,9 @@ class _Run:
         # Outputs of an earlier translation would pass for the translation of the input as it
         # is now: remove them (only warta's own files, only from a folder warta marked), and
         # those a failed write left half done.
-        folder = self.out / job.name
+        folder = folder_inside(self.out, job.name)  # never delete outside OUT, whatever the name says
         removed = []
-        for name in self._earlier_outputs(folder):
+        for name in self._earlier_outputs(folder) if folder is not None else []:
             try:
                 (folder / name).unlink()
                 removed.append(name)

@@ -27,11 +27,13 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline.article import ArticleRecord
+from pipeline.batch.names import folder_inside, unsafe_name_reason
 from pipeline.errors import InputError
 
 STATE_NAME = ".warta-state.sqlite"
@@ -121,17 +123,49 @@ class BatchState:
     def __init__(self, out: Path):
         self.out = out
         self.path = out / STATE_NAME
+        #: (name, reason) of the records of the state or of an imported manifest that were
+        #: refused because their folder would not be inside ``out``; the caller says so.
+        self.refused: list[tuple[str, str]] = []
         new = not self.path.exists()
         try:
             self.db = sqlite3.connect(self.path, isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(_SCHEMA)
+        except sqlite3.OperationalError as error:  # a full disk, a folder that cannot be written: not the file's fault
+            raise InputError(f"{self.path}: cannot open the batch state ({error}); free some space or check the "
+                             f"folder's permissions, then run again") from error
         except sqlite3.DatabaseError as error:
             raise InputError(f"{self.path}: not a warta state file ({error}); move it away or choose another output folder") from error
         self._skipped: list[str] = []
-        if new or self._meta("schema") is None:
-            self._import_manifest()
+        with self._guarded():
+            if new or self._meta("schema") is None:
+                self._import_manifest()
+            self._drop_unsafe_rows()
+
+    @contextmanager
+    def _guarded(self) -> Iterator[None]:
+        # SQLite reports a full disk or an I/O error at whichever statement meets it; the user
+        # must hear which file it was, not a bare "database or disk is full".
+        try:
+            yield
+        except sqlite3.Error as error:
+            raise InputError(f"{self.path}: cannot read or write the batch state ({error}); free some space or move "
+                             f"the output folder, then run again to resume") from error
+
+    def _drop_unsafe_rows(self) -> None:
+        # A state copied from elsewhere or crafted may name folders outside OUT (../victim, /etc):
+        # writing there, or deleting "earlier outputs" there, would destroy a user's files.
+        unsafe = []
+        for (name,) in self.db.execute("SELECT name FROM articles").fetchall():
+            reason = _outside_reason(self.out, name)
+            if reason is not None:
+                unsafe.append(name)
+                self.refused.append((printable(str(name)), reason))
+        if unsafe:
+            with self.db:
+                self.db.execute("BEGIN")
+                self.db.executemany("DELETE FROM articles WHERE name = ?", [(name,) for name in unsafe])
 
     def _meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -146,7 +180,12 @@ class BatchState:
         seen: set[bytes] = set()
         with self.db:
             self.db.execute("BEGIN")
-            for name, record in records.items():
+            for name, record in list(records.items()):
+                reason = _outside_reason(self.out, name)
+                if reason is not None:
+                    self.refused.append((printable(name), reason))
+                    del records[name]
+                    continue
                 given = record.get("input")
                 key = os.fsencode(os.path.abspath(given)) if isinstance(given, str) and given else None
                 if key in seen:  # the old walk could give one file two names; the first keeps its key
@@ -178,9 +217,10 @@ class BatchState:
         return self._row("name", name)
 
     def _row(self, column: str, value: object) -> ArticleRow | None:
-        found = self.db.execute(
-            f"SELECT name, input_key, sha256, fingerprint, status, outputs FROM articles WHERE {column} = ?", (value,)
-        ).fetchone()
+        with self._guarded():
+            found = self.db.execute(
+                f"SELECT name, input_key, sha256, fingerprint, status, outputs FROM articles WHERE {column} = ?", (value,)
+            ).fetchone()
         if found is None:
             return None
         return ArticleRow(found[0], found[1], found[2], found[3], found[4], tuple(json.loads(found[5])))
@@ -194,7 +234,7 @@ class BatchState:
 
         Any other row holding ``input_key`` loses it: an input has one output folder.
         """
-        with self.db:
+        with self._guarded(), self.db:
             self.db.execute("BEGIN")
             self.db.execute("UPDATE articles SET input_key = NULL WHERE input_key = ? AND name != ?", (input_key, name))
             self.db.execute(
@@ -207,19 +247,20 @@ class BatchState:
 
     def set_input(self, name: str, input_key: bytes, input: str) -> None:
         """Give ``name``'s folder to the input ``input_key`` (its earlier input no longer exists)."""
-        with self.db:
+        with self._guarded(), self.db:
             self.db.execute("BEGIN")
             self.db.execute("UPDATE articles SET input_key = NULL WHERE input_key = ? AND name != ?", (input_key, name))
             self.db.execute("UPDATE articles SET input_key = ?, input = ? WHERE name = ?", (input_key, input, name))
 
     def set_outputs(self, name: str, outputs: list[str]) -> None:
         """Record that ``name``'s folder now holds ``outputs`` (views written from the stored article)."""
-        with self.db:
+        with self._guarded(), self.db:
             self.db.execute("UPDATE articles SET outputs = ?, updated_at = ? WHERE name = ?", (json.dumps(outputs), _now(), name))
 
     def stored_article(self, name: str) -> bytes | None:
         """The translated article kept for ``name`` (see ``pipeline.batch.stored``), or None."""
-        found = self.db.execute("SELECT article FROM articles WHERE name = ?", (name,)).fetchone()
+        with self._guarded():
+            found = self.db.execute("SELECT article FROM articles WHERE name = ?", (name,)).fetchone()
         return found[0] if found and found[0] is not None else None
 
     def mark_skipped(self, name: str) -> None:
@@ -233,7 +274,7 @@ class BatchState:
         if not self._skipped:
             return
         reason = "already done; input and settings unchanged"
-        with self.db:
+        with self._guarded(), self.db:
             self.db.execute("BEGIN")
             self.db.executemany(
                 "UPDATE articles SET status = 'skipped', reason = ? WHERE name = ? AND status IN ('done', 'skipped')",
@@ -246,7 +287,9 @@ class BatchState:
         self.flush()
         query = ("SELECT name, input_key, input, sha256, fingerprint, status, reason, title, sentences, flags, timings,"
                  " outputs, updated_at FROM articles ORDER BY name")
-        for row in self.db.execute(query):
+        with self._guarded():
+            rows = self.db.execute(query).fetchall()
+        for row in rows:
             name, key, given, sha256, fingerprint, status, reason, title, sentences, flags, timings, outputs, updated = row
             translated = status != "failed" or title is not None
             yield name, ArticleRecord(
@@ -264,6 +307,14 @@ class BatchState:
             self.flush()
         finally:
             self.db.close()
+
+
+def _outside_reason(out: Path, name: object) -> str | None:
+    """Why the record named ``name`` cannot be kept: its folder would not be inside ``out``; None when it can."""
+    reason = unsafe_name_reason(name)
+    if reason is None and folder_inside(out, str(name)) is None:
+        reason = "its folder resolves outside the output folder"
+    return reason
 
 
 def _not_utf8(key: bytes | None) -> bool:

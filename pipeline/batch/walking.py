@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline.batch.manifest import is_output_folder
+from pipeline.batch.names import folder_inside, safe_name
 from pipeline.batch.state import BatchState, path_key, printable
 from pipeline.errors import InputError, UsageError
 from pipeline.outputs.index_page import INDEX_NAME
@@ -34,46 +35,14 @@ class ArticleJob:
         name: its output folder's name.
         key: its resolved path as bytes (``state.path_key``): the input's identity.
         fallback: the name to try when ``name`` belongs to another input (the path with suffix).
+        refused: why the file is not read at all (a symbolic link out of the folder given), or "".
     """
 
     path: Path
     name: str
     key: bytes = b""
     fallback: str = ""
-
-
-#: Bytes of one part of an output folder's name at most: file systems allow 255, and a name
-#: longer than that (a GBK name of 90 bytes escaped to ``%XX``, or a long name with a hash
-#: added) would make every check of the folder raise "File name too long".
-MAX_NAME_PART_BYTES = 200
-
-
-def safe_name(text: str) -> str:
-    """An output folder name for a relative path: bytes that are not UTF-8 and control characters as ``%XX``.
-
-    Each part of the path is kept under ``MAX_NAME_PART_BYTES``: a longer one is cut and ends in
-    a hash of the whole part, so two long names that start alike still get two folders.
-    """
-    out = []
-    for character in text:
-        code = ord(character)
-        if 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's stand-in for an undecodable byte
-            out.append(f"%{code - 0xDC00:02X}")
-        elif code < 0x20 or code == 0x7F or 0xD800 <= code <= 0xDFFF:
-            out.append(f"%{code:02X}" if code < 0x100 else f"%u{code:04X}")
-        else:
-            out.append(character)
-    return "/".join(_short_part(part) for part in "".join(out).split("/"))
-
-
-def _short_part(part: str) -> str:
-    encoded = part.encode("utf-8")
-    if len(encoded) <= MAX_NAME_PART_BYTES:
-        return part
-    digest = hashlib.sha256(encoded).hexdigest()[:8]
-    # room for the hash, and for the "-1a2b3c4d" a taken name gets (``_hashed_name``)
-    cut = encoded[: MAX_NAME_PART_BYTES - 2 * (len(digest) + 1)].decode("utf-8", "ignore")
-    return f"{cut}-{digest}"
+    refused: str = ""
 
 
 def find_articles(inputs: list[Path], exclude: Path | None = None) -> tuple[list[ArticleJob], list[tuple[str, str]]]:
@@ -120,7 +89,7 @@ def find_articles(inputs: list[Path], exclude: Path | None = None) -> tuple[list
                         continue  # this run's own index page
                     relative = path.relative_to(given)
                     found.append(ArticleJob(path, safe_name(relative.with_suffix("").as_posix()), b"",
-                                            safe_name(relative.as_posix())))
+                                            safe_name(relative.as_posix()), _link_out_of(path, root)))
         elif given.exists() or given.is_symlink():
             found.append(ArticleJob(given, safe_name(given.stem), b"", safe_name(given.name)))
         else:
@@ -135,8 +104,23 @@ def find_articles(inputs: list[Path], exclude: Path | None = None) -> tuple[list
         keys.add(key)
         name = _first_free([job.name, job.fallback, _hashed_name(job.name, key)], taken)
         taken.add(name.casefold())
-        jobs.append(ArticleJob(job.path, name, key, job.fallback if name == job.name else ""))
+        jobs.append(ArticleJob(job.path, name, key, job.fallback if name == job.name else "", job.refused))
     return jobs, unreadable
+
+
+def _link_out_of(path: Path, root: Path) -> str:
+    """Why a walked file is not followed: it is a symbolic link to a file outside ``root``; else ""."""
+    if not path.is_symlink():
+        return ""
+    # A folder given is the user's choice of what to translate; a link in it to /etc/passwd or
+    # another user's files is not. Naming such a file directly still translates it.
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # a dangling link or a loop: the reader says why
+        return ""
+    if root in target.parents:
+        return ""
+    return f"a symbolic link to {printable(str(target))}, outside the folder given; not followed (name the file itself to translate it)"
 
 
 def _hashed_name(name: str, key: bytes) -> str:
@@ -174,7 +158,7 @@ def assign_names(jobs: list[ArticleJob], state: BatchState, out: Path) -> list[A
             continue
         for candidate in (job.name, job.fallback, _hashed_name(job.name, job.key), *(
                 f"{_hashed_name(job.name, job.key)}-{n}" for n in range(2, 100))):
-            if candidate and _is_free(candidate, job.key, owned, state, out):
+            if candidate and folder_inside(out, candidate) is not None and _is_free(candidate, job.key, owned, state, out):
                 owned[candidate.casefold()] = job.key
                 assigned.append(replace(job, name=candidate))
                 break

@@ -27,9 +27,11 @@ from pipeline.version import __version__
 # Clicking a row selects it (its number is a link to the row, to send to a colleague); the
 # checkbox hides rows without flags.
 #
-# The reviewer's loop (issue 13): the English and Chinese cells are editable as plain text and
-# every row can be approved; the work is kept in the browser's localStorage under the article's
-# sha256 (so it survives a reload, and two articles never mix), and "Export corrections" saves
+# The reviewer's loop: the English and Chinese cells are editable as plain text and every row
+# can be approved; the work is kept in the browser's localStorage under the page's folder and
+# the article's sha256 (so it survives a reload, and two articles never mix: every file:// page
+# shares one origin, and two inputs with the same bytes have the same sha256 but not the same
+# folder), and "Export corrections" saves
 # corrections.tsv: aligned.tsv's columns plus ``status``, for ``memory add``. Text is only ever
 # read with textContent and written back with textContent, so markup typed or pasted into a
 # cell stays text. "Sort by score" puts the least confident rows first.
@@ -51,7 +53,8 @@ document.querySelectorAll(".edit").forEach(function (cell) {
 var data = JSON.parse(document.getElementById("rows-data").textContent);
 var exported = JSON.parse(document.getElementById("export-data").textContent);
 var breaks = new RegExp(exported.breaks, "g");
-var key = "warta-review:" + document.body.dataset.sha256;
+var folder = location.pathname.replace(/[^/]*$/, "");
+var key = "warta-review:" + folder + ":" + document.body.dataset.sha256;
 var saved = {};
 try { saved = JSON.parse(localStorage.getItem(key) || "{}") || {}; } catch (error) { saved = {}; }
 function save() { try { localStorage.setItem(key, JSON.stringify(saved)); } catch (error) { /* private mode: kept until the page closes */ } }

@@ -372,3 +372,24 @@ def test_without_plaintext_only_cells_are_still_editable_and_read_as_text(browse
     page.wait_for_load_state("load")
     assert page.locator("#row-2 .edit[data-lang=en]").inner_text() == markup and page.locator("b").count() == 0
     context.close()
+
+
+def test_two_articles_with_the_same_bytes_keep_their_review_work_apart(browser, xss_outputs, tmp_path):
+    # Every file:// page shares one origin, so one localStorage: the work is keyed by the page's
+    # folder as well as by the article's content, which two copies of one release share.
+    first, second = tmp_path / "a", tmp_path / "b"
+    shutil.copytree(xss_outputs, first)
+    shutil.copytree(xss_outputs, second)
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto((first / "review.html").resolve().as_uri())
+    page.locator("#row-2 .edit[data-lang=en]").fill("Edited in the first copy.")
+    page.locator("#row-1 input.approve").check()
+    page.goto((second / "review.html").resolve().as_uri())
+    page.wait_for_load_state("load")
+    assert page.locator("#row-2 .edit[data-lang=en]").inner_text() != "Edited in the first copy."
+    assert not page.locator("#row-1 input.approve").is_checked()
+    page.goto((first / "review.html").resolve().as_uri())
+    page.wait_for_load_state("load")
+    assert page.locator("#row-2 .edit[data-lang=en]").inner_text() == "Edited in the first copy."
+    context.close()

@@ -1,0 +1,219 @@
+"""A careless colleague or a hostile file: nothing written or deleted outside ``-o``, nothing that hangs."""
+
+import io
+import json
+import os
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from benchmarks.standin import use_stand_in
+from pipeline.batch import run_translate
+from pipeline.batch.manifest import MARKER_NAME
+from pipeline.batch.names import folder_inside, safe_name, unsafe_name_reason
+from pipeline.batch.state import STATE_NAME, BatchState
+from pipeline.errors import InputError
+from pipeline.orchestrator import Warta
+from pipeline.settings import Settings
+from tests.batch.test_batch import _indonesian_article
+
+
+def stand_in_warta() -> Warta:
+    return use_stand_in(Warta(Settings(device="cpu", beams=1)))
+
+
+def files_under(folder: Path) -> set[Path]:
+    return {path for path in folder.rglob("*")}
+
+
+@pytest.mark.parametrize(("path", "name"), [
+    ("rilis", "rilis"),
+    ("2025/05/rilis", "2025/05/rilis"),
+    ("..", "%2E."),  # the stem of "...txt"
+    (".", "%2E"),  # the stem of "..txt"
+    (".env", "%2Eenv"),
+    ("a/../b", "a/%2E./b"),
+    ("C:\\Users\\x", "C%3A%5CUsers%5Cx"),
+    ("a\x00b", "a%00b"),
+    ("", "%2E"),
+])
+def test_safe_name_never_leaves_or_hides_in_the_output_folder(path: str, name: str, tmp_path: Path):
+    assert safe_name(path) == name
+    assert unsafe_name_reason(name) is None and folder_inside(tmp_path, name) == tmp_path / name
+
+
+@pytest.mark.parametrize("name", ["../victim", "/abs/path", "a/../../b", ".", "..", "a//b", "", "C:\\x", "C:/x",
+                                  "\\\\server\\share", "a\\..\\b", "a\x00b", "x" * 300, None, 7])
+def test_names_read_back_that_would_leave_the_output_folder_are_refused(name: object, tmp_path: Path):
+    assert unsafe_name_reason(name) is not None
+    assert not isinstance(name, str) or folder_inside(tmp_path, name) is None
+
+
+def test_a_name_that_leads_out_through_a_planted_link_is_refused(tmp_path: Path):
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    out.mkdir()
+    elsewhere.mkdir()
+    (out / "rilis").symlink_to(elsewhere)
+    assert unsafe_name_reason("rilis") is None and folder_inside(out, "rilis") is None
+
+
+def _victim(tmp_path: Path) -> tuple[Path, set[Path]]:
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "en.txt").write_text("a user's own file\n", encoding="utf-8")
+    (victim / "report.json").write_text("{}\n", encoding="utf-8")
+    return victim, files_under(victim)
+
+
+def test_a_crafted_manifest_names_no_folder_outside_the_output_folder(tmp_path: Path):
+    victim, before = _victim(tmp_path)
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "rilis.txt").write_text(_indonesian_article(1), encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    record = {"input": str(source / "rilis.txt"), "sha256": "0" * 64, "fingerprint": "x", "status": "done", "outputs": ["en.txt"]}
+    (out / "manifest.json").write_text(json.dumps({"articles": {
+        "../victim": record, str(victim): dict(record, input=str(tmp_path / "gone.txt")), "ok": dict(record, input="elsewhere.txt"),
+    }}), encoding="utf-8")
+    stream = io.StringIO()
+    result = run_translate([source], out, stand_in_warta(), quiet=False, stream=stream)
+    assert result.done == ["rilis"] and result.failed == []
+    assert files_under(victim) == before and not (victim / MARKER_NAME).exists()
+    assert (victim / "en.txt").read_text(encoding="utf-8") == "a user's own file\n"
+    refused = [line for line in stream.getvalue().splitlines() if "refused" in line]
+    assert len(refused) == 2 and any("../victim" in line for line in refused), stream.getvalue()
+    names = set(json.loads((out / "manifest.json").read_text(encoding="utf-8"))["articles"])
+    assert names == {"ok", "rilis"}
+
+
+def test_a_crafted_state_row_is_refused_and_nothing_outside_is_touched(tmp_path: Path):
+    victim, before = _victim(tmp_path)
+    source = tmp_path / "in"
+    source.mkdir()
+    article = source / "rilis.txt"
+    article.write_text(_indonesian_article(1), encoding="utf-8")
+    out = tmp_path / "out"
+    warta = stand_in_warta()
+    assert run_translate([source], out, warta, quiet=True).done == ["rilis"]
+    # An attacker (or a copied state) points the article's row at a folder outside OUT, and
+    # makes it fail next time, which would delete its "earlier outputs" there.
+    with sqlite3.connect(out / STATE_NAME) as db:
+        db.execute("UPDATE articles SET name = '../victim' WHERE name = 'rilis'")
+    article.write_bytes(b"\x00\x01binary now")
+    state = BatchState(out)
+    assert state.refused == [("../victim", "a '..' part")] and state.by_name("../victim") is None
+    state.close()
+    result = run_translate([source], out, warta, quiet=True)
+    assert len(result.failed) == 1 and files_under(victim) == before
+
+
+@pytest.mark.parametrize("file_name", ["...txt", "..txt"])
+def test_a_file_named_directly_with_a_dotted_stem_gets_a_folder_inside_the_output_folder(file_name: str, tmp_path: Path):
+    source = tmp_path / "in"
+    source.mkdir()
+    path = source / file_name
+    path.write_text(_indonesian_article(3), encoding="utf-8")
+    out = tmp_path / "deep" / "out"
+    result = run_translate([path], out, stand_in_warta(), quiet=True)
+    assert result.failed == [] and len(result.done) == 1
+    folder = out / result.done[0]
+    assert folder.resolve().parent == out.resolve() and not result.done[0].startswith(".")
+    assert (folder / "en.txt").read_text(encoding="utf-8").startswith("RILIS NOMOR 3")
+    assert sorted(path.name for path in (tmp_path / "deep").iterdir()) == ["out"]
+
+
+def test_a_file_link_out_of_the_folder_is_not_followed_and_says_so(tmp_path: Path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text(_indonesian_article(4), encoding="utf-8")
+    source = tmp_path / "in"
+    (source / "sub").mkdir(parents=True)
+    (source / "rilis.txt").write_text(_indonesian_article(5), encoding="utf-8")
+    (source / "bocor.txt").symlink_to(secret)
+    (source / "sub" / "sama.txt").symlink_to(source / "rilis.txt")  # inside the folder: followed (once)
+    out = tmp_path / "out"
+    result = run_translate([source], out, stand_in_warta(), quiet=True)
+    assert result.done == ["rilis"]
+    assert len(result.failed) == 1 and result.failed[0][0].endswith("bocor.txt")
+    assert "outside the folder given; not followed" in result.failed[0][1]
+    assert not (out / "bocor" / "en.txt").exists()
+    record = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["articles"]["bocor"]
+    assert record["status"] == "failed" and "not followed" in record["reason"]
+    assert "not followed" in (out / "index.html").read_text(encoding="utf-8")
+    # named directly, the user chose it: translated
+    named = run_translate([source / "bocor.txt"], tmp_path / "out2", stand_in_warta(), quiet=True)
+    assert named.done == ["bocor"] and named.failed == []
+
+
+def _bounded(target, seconds: float, release: list[Path]):
+    """Run ``target`` in a thread; a hang fails the test instead of hanging the suite."""
+    outcome: dict[str, object] = {}
+    thread = threading.Thread(target=lambda: outcome.setdefault("value", target()), daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive():
+        for fifo in release:  # open the other end, so the blocked reader can go on
+            try:
+                os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+            except OSError:
+                pass
+        thread.join(5)
+        pytest.fail(f"still running after {seconds} s")
+    return outcome["value"]
+
+
+def test_a_fifo_and_device_links_fail_alone_and_never_hang(tmp_path: Path):
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "rilis.txt").write_text(_indonesian_article(6), encoding="utf-8")
+    fifo = source / "pipa.txt"
+    os.mkfifo(fifo)
+    (source / "nol.txt").symlink_to("/dev/zero")
+    zero = tmp_path / "nol-langsung.txt"
+    zero.symlink_to("/dev/zero")
+    out = tmp_path / "out"
+    result = _bounded(lambda: run_translate([source, zero], out, stand_in_warta(), quiet=True), 120, [fifo])
+    assert result.done == ["rilis"]
+    reasons = dict(result.failed)
+    assert len(reasons) == 3, reasons
+    assert any(path.endswith("pipa.txt") and "not a regular file" in reason for path, reason in reasons.items()), reasons
+    assert any(path.endswith("nol-langsung.txt") and "not a regular file" in reason for path, reason in reasons.items()), reasons
+
+
+def test_a_state_that_cannot_be_written_names_the_file_not_a_wrong_cause(tmp_path: Path):
+    # A full disk is played by a state file the database cannot write: a folder in its place.
+    out = tmp_path / "out"
+    (out / STATE_NAME).mkdir(parents=True)
+    with pytest.raises(InputError) as raised:
+        BatchState(out)
+    assert STATE_NAME in str(raised.value) and "not a warta state file" not in str(raised.value)
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path):
+    """A 600 KiB file system that fills up: a real full disk (needs root and tmpfs, as on CI)."""
+    import subprocess
+
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=600k", "tmpfs", str(mount)], capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (the state-file test above covers the start of a run)")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+def test_a_disk_that_fills_up_mid_run_stops_with_a_line_naming_the_file(tmp_path: Path, tiny_disk: Path):
+    from pipeline.errors import WartaError
+
+    source = tmp_path / "in"
+    source.mkdir()
+    for number in range(60):
+        (source / f"rilis-{number:02d}.txt").write_text(_indonesian_article(number) * 5, encoding="utf-8")
+    out = tiny_disk / "out"
+    with pytest.raises((WartaError, OSError)) as raised:
+        run_translate([source], out, stand_in_warta(), quiet=True)
+    message = str(raised.value)
+    assert str(out) in message and ("full" in message or "No space" in message), message
+    assert "not a warta state file" not in message
