@@ -487,9 +487,9 @@ class _Run:
         # those a failed write left half done.
         folder = folder_inside(self.out, job.name)  # never delete outside OUT, whatever the name says
         removed = []
-        for name in self._earlier_outputs(folder) if folder is not None else []:
+        for name in self._earlier_outputs(folder):
             try:
-                (folder / name).unlink()
+                (self.out / job.name / name).unlink()  # _earlier_outputs lists nothing for a folder outside
                 removed.append(name)
             except OSError as error:
                 log.warning("%s: cannot remove %s (%s)", job.name, name, error)

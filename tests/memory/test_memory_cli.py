@@ -1,11 +1,18 @@
 """``run.py memory`` and ``translate --memory`` on bad files: exit status, one line, nothing overwritten."""
 
+import ctypes
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 import run
+from models.tiny import REPO
+from pipeline.memory import MemoryEntry, TranslationMemory
+from tests.conftest import run_cli
 
 ARTICLE = "Pemerintah Kota Makassar meluncurkan program kesehatan baru pada 29 Mei 2025.\n"
 
@@ -93,3 +100,96 @@ def test_a_batch_state_file_is_not_a_memory(tmp_path: Path, capsys) -> None:
         assert run.main(["memory", *command, "--memory", str(state)]) == 2
         assert "not a warta translation memory" in _error_line(capsys)
     assert state.read_bytes() == before and not (tmp_path / "x.tmx").exists()
+
+
+def _one_warta_line(result: subprocess.CompletedProcess[str]) -> str:
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("warta: "), result.stderr
+    return result.stderr
+
+
+def _memory_of_many_pages(path: Path) -> Path:
+    with TranslationMemory(path, create=True) as memory:
+        memory.add([MemoryEntry(f"Kalimat nomor {n} tentang program beasiswa kota.", f"Sentence {n}.", "", "a.tsv")
+                    for n in range(400)])
+    return path
+
+
+@pytest.mark.parametrize(("start", "end"), [(100, 4096), (4096, None)], ids=["schema-page", "entry-pages"])
+def test_a_damaged_memory_is_one_line_in_every_command(tmp_path: Path, start: int, end: int | None) -> None:
+    memory = _memory_of_many_pages(tmp_path / "tm.sqlite")
+    data = bytearray(memory.read_bytes())
+    stop = len(data) if end is None else end
+    data[start:stop] = b"\xa5" * (stop - start)  # the 100-byte header stays: still an SQLite file
+    memory.write_bytes(bytes(data))
+    listing = tmp_path / "list.tsv"
+    listing.write_text("id\ten\nSatu.\tOne.\n", encoding="utf-8")
+    article = tmp_path / "rilis.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+
+    for command in (["memory", "add", listing, "--all", "--memory", memory], ["memory", "stats", "--memory", memory],
+                    ["translate", article, "-o", tmp_path / "out", "--memory", memory, "-q"]):
+        result = run_cli(*command)
+        assert result.returncode == 2, (command, result.stderr)
+        line = _one_warta_line(result)
+        assert line.startswith(f"warta: {memory}: the translation memory is damaged (database disk image is malformed); "
+                               f"restore it from a backup"), line
+
+
+def _without_root_override() -> None:
+    # Root writes a file whatever its mode: drop CAP_DAC_OVERRIDE from the bounding set, so the
+    # command run next (exec) lacks it and a read-only file is read-only to it too.
+    PR_CAPBSET_DROP, CAP_DAC_OVERRIDE = 24, 1
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP, CAP_DAC_OVERRIDE)")
+
+
+def test_adding_to_a_read_only_memory_is_one_line_and_reading_it_still_works(memory: Path, tmp_path: Path) -> None:
+    more = tmp_path / "more.tsv"
+    more.write_text("id\ten\nDua.\tTwo.\n", encoding="utf-8")
+    before = memory.read_bytes()
+    memory.chmod(0o444)
+    try:
+        def as_a_user(*args: str | Path) -> subprocess.CompletedProcess[str]:
+            return subprocess.run(
+                [sys.executable, str(REPO / "run.py"), *map(str, args)], cwd=REPO, capture_output=True, text=True,
+                timeout=600, env=dict(os.environ), preexec_fn=_without_root_override if os.geteuid() == 0 else None,
+            )
+
+        added = as_a_user("memory", "add", more, "--all", "--memory", memory)
+        assert added.returncode == 2, added.stderr
+        assert _one_warta_line(added) == (f"warta: {memory}: the translation memory is read-only; make the file and its "
+                                          f"folder writable, or add to a writable copy\n")
+        stats = as_a_user("memory", "stats", "--memory", memory)
+        assert stats.returncode == 0 and stats.stdout.startswith("entries\t1\n"), stats.stderr
+    finally:
+        memory.chmod(0o644)
+    assert memory.read_bytes() == before
+
+
+def test_a_memory_another_warta_is_writing_is_busy_not_foreign(memory: Path, tmp_path: Path, capsys, monkeypatch) -> None:
+    from pipeline.memory import store
+
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_S", 0.1)
+    capsys.readouterr()
+    more = tmp_path / "more.tsv"
+    more.write_text("id\ten\nDua.\tTwo.\n", encoding="utf-8")
+    article = tmp_path / "rilis.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    busy = f"warta: {memory}: the translation memory is busy: another warta is writing to it; try again when it has finished\n"
+    writer = sqlite3.connect(memory, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")  # importing: other writers wait
+        assert run.main(["memory", "add", str(more), "--all", "--memory", str(memory)]) == 2
+        assert capsys.readouterr().err == busy
+        writer.execute("ROLLBACK")
+        writer.execute("BEGIN EXCLUSIVE")  # committing: readers wait too
+        assert run.main(["translate", str(article), "-o", str(tmp_path / "out"), "--memory", str(memory)]) == 2
+        assert capsys.readouterr().err == busy
+        assert not (tmp_path / "out").exists()
+        assert run.main(["memory", "stats", "--memory", str(memory)]) == 2
+        assert capsys.readouterr().err == busy
+    finally:
+        writer.rollback()
+        writer.close()

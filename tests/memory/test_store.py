@@ -220,3 +220,101 @@ def test_a_memory_made_before_files_were_marked_still_opens_and_is_marked_on_add
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA application_id").fetchone()[0] != 0 and db.execute("SELECT COUNT(*) FROM entries").fetchone()[0] == 2
     db.close()
+
+
+# SQLite's page size for a new file (the default) and the size of its file header.
+_PAGE, _HEADER = 4096, 100
+
+
+def _many_entries(path: Path) -> bytes:
+    """A real memory of several pages (entries table and key index beyond the first page)."""
+    with TranslationMemory(path, create=True) as memory:
+        memory.add([MemoryEntry(f"Kalimat nomor {n} tentang program beasiswa kota.", f"Sentence {n}.", "", "a.tsv")
+                    for n in range(400)])
+    data = path.read_bytes()
+    assert len(data) > 10 * _PAGE
+    return data
+
+
+def _damage(path: Path, start: int, end: int | None = None) -> None:
+    """Overwrite ``path`` from ``start`` (past the header) to ``end`` with bytes no page can hold."""
+    data = bytearray(path.read_bytes())
+    end = len(data) if end is None else end
+    data[start:end] = b"\xa5" * (end - start)
+    path.write_bytes(bytes(data))
+    assert path.read_bytes()[:16] == b"SQLite format 3\x00"  # still an SQLite file by its header
+
+
+def test_a_damaged_first_page_is_refused_at_opening(tmp_path: Path) -> None:
+    path = tmp_path / "tm.sqlite"
+    _many_entries(path)
+    _damage(path, _HEADER, _PAGE)  # the schema, after the header
+
+    for create in (False, True):
+        with pytest.raises(UsageError, match=r"tm\.sqlite: the translation memory is damaged \(.*malformed.*\); restore it"):
+            TranslationMemory(path, create=create)
+
+
+def test_damaged_entry_pages_are_a_usage_error_at_every_query(tmp_path: Path) -> None:
+    path = tmp_path / "tm.sqlite"
+    _many_entries(path)
+    _damage(path, _PAGE)  # every page but the first: opening reads only the header and the schema
+
+    with TranslationMemory(path) as memory:
+        for query in (len, TranslationMemory.entries, TranslationMemory.stats, TranslationMemory.digest,
+                      lambda m: m.lookup("Kalimat nomor 7 tentang program beasiswa kota."),
+                      lambda m: m.add([MemoryEntry("Baru.", "New.", "", "b.tsv")])):
+            with pytest.raises(UsageError, match=r"tm\.sqlite: the translation memory is damaged") as raised:
+                query(memory)
+            assert isinstance(raised.value.__cause__, sqlite3.DatabaseError)
+
+
+_BUSY = r"tm\.sqlite: the translation memory is busy: another warta is writing to it; try again when it has finished"
+
+
+@pytest.fixture
+def held_memory(tmp_path: Path, monkeypatch) -> Path:
+    """A memory of one entry; the test holds a lock on it through ``_writer`` (waits cut to 0.1 s)."""
+    from pipeline.memory import store
+
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_S", 0.1)
+    path = tmp_path / "tm.sqlite"
+    with TranslationMemory(path, create=True) as memory:
+        memory.add([MemoryEntry("Satu.", "One.", "", "a.tsv")])
+    return path
+
+
+def _writer(path: Path, lock: str) -> sqlite3.Connection:
+    # another warta's import: IMMEDIATE while it inserts, EXCLUSIVE as it commits
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute(f"BEGIN {lock}")
+    return writer
+
+
+def test_a_memory_being_committed_is_busy_for_readers_and_writers_not_foreign(held_memory: Path) -> None:
+    writer = _writer(held_memory, "EXCLUSIVE")
+    try:
+        for create in (False, True):  # translate --memory and memory stats; memory add
+            with pytest.raises(UsageError, match=_BUSY) as raised:
+                TranslationMemory(held_memory, create=create)
+            assert "not a" not in str(raised.value)
+    finally:
+        writer.rollback()
+        writer.close()
+    with TranslationMemory(held_memory, create=True) as memory:  # free again: the add goes through
+        assert memory.add([MemoryEntry("Dua.", "Two.", "", "b.tsv")]) == 1 and len(memory) == 2
+
+
+def test_adding_while_another_import_writes_is_busy_and_reading_goes_on(held_memory: Path) -> None:
+    writer = _writer(held_memory, "IMMEDIATE")
+    try:
+        with TranslationMemory(held_memory) as memory:
+            assert len(memory) == 1 and memory.lookup("Satu.") is not None
+        with TranslationMemory(held_memory, create=True) as memory:
+            with pytest.raises(UsageError, match=_BUSY):
+                memory.add([MemoryEntry("Dua.", "Two.", "", "b.tsv")])
+    finally:
+        writer.rollback()
+        writer.close()
+    with TranslationMemory(held_memory) as memory:
+        assert [entry.source for entry in memory.entries()] == ["Satu."]

@@ -1,12 +1,19 @@
 """The extractive summary: which sentences it picks, in what order, and where they come from."""
 
+import math
+import random
+import sys
+from collections.abc import Callable
+from types import FrameType
+from typing import Any
+
 import pytest
 
+from models.tiny import SAMPLE_ARTICLE
 from pipeline.article import Article
 from pipeline.reading import parse_article_text, read_article
 from pipeline.sentences import split_article
-from pipeline.summary import summarize_article
-from models.tiny import SAMPLE_ARTICLE
+from pipeline.summary import extractive, summarize_article
 
 # A release in the usual shape: the first paragraph states the news, the next ones elaborate,
 # and the last is off-topic (weather), sharing no content word with the rest.
@@ -214,3 +221,104 @@ def test_summarizing_again_replaces_the_summary() -> None:
     summarize_article(article, 2)
 
     assert len(article.summary) == 2
+
+
+def test_sample_article_picks_its_lead_and_most_central_paragraph_sentences() -> None:
+    article = split_article(read_article(SAMPLE_ARTICLE))
+
+    summarize_article(article, 3)
+
+    assert positions(article) == [(1, 1), (1, 2), (3, 4)]
+    assert article.summary[1].id.startswith("Kunjungan dan pertukaran ini bertujuan")
+    assert article.summary[2].id.startswith("Pertukaran kali ini akan secara efektif")
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["Program beasiswa kota dibuka.", "Beasiswa kota untuk mahasiswa.", "Cuaca cerah berawan sepanjang pekan."],
+        ["Beasiswa beasiswa beasiswa kota.", "Kota kota beasiswa.", "Beasiswa.", "Di dan yang."],
+        ["Hanya satu kalimat tentang beasiswa kota."],
+        [],
+    ],
+)
+def test_centrality_is_the_mean_cosine_to_the_other_texts(texts: list[str]) -> None:
+    bags = [extractive._bag(text) for text in texts]
+
+    def cosine(a: dict[str, int], b: dict[str, int]) -> float:
+        norms = math.sqrt(sum(c * c for c in a.values())) * math.sqrt(sum(c * c for c in b.values()))
+        return sum(count * b.get(word, 0) for word, count in a.items()) / norms if norms else 0.0
+
+    expected = [
+        sum(cosine(bag, other) for j, other in enumerate(bags) if j != i) / (len(bags) - 1) if len(bags) > 1 else 0.0
+        for i, bag in enumerate(bags)
+    ]
+    assert extractive.centrality_scores(texts) == pytest.approx(expected, abs=1e-12)
+    if len(texts) == 3 and texts[2].startswith("Cuaca"):
+        assert extractive.centrality_scores(texts)[2] == 0.0  # shares no content word: exactly nothing
+
+
+class _TooMuchWork(Exception):
+    pass
+
+
+def _lines_run(function: Callable[[list[str]], Any], texts: list[str], budget: int) -> int:
+    """How many Python lines of ``extractive`` (its comprehensions too) ``function(texts)`` runs.
+
+    A count, not a time: the same on a slow shared machine as on a fast one. It stops the call
+    with ``_TooMuchWork`` past ``budget`` lines, so work that grows with the square of the
+    sentences fails in seconds instead of running for hours.
+    """
+    count = 0
+    source = extractive.__file__
+
+    def in_extractive(frame: FrameType, event: str, arg: object) -> Any:
+        nonlocal count
+        if event == "line":
+            count += 1
+            if count > budget:
+                raise _TooMuchWork
+        return in_extractive
+
+    def calls(frame: FrameType, event: str, arg: object) -> Any:
+        return in_extractive if frame.f_code.co_filename == source else None
+
+    before = sys.gettrace()
+    sys.settrace(calls)
+    try:
+        function(texts)
+    except _TooMuchWork:
+        pytest.fail(f"centrality_scores ran more than {budget} lines for {len(texts)} sentences")
+    finally:
+        sys.settrace(before)
+    return count
+
+
+def _short_sentences(count: int) -> list[str]:
+    # Five-word sentences over a vocabulary that grows with the text, as in a long real file.
+    rng = random.Random(count)
+    vocabulary = [f"kata{index}" for index in range(max(50, count // 10))]
+    return [" ".join(rng.choice(vocabulary) for _ in range(5)) + "." for _ in range(count)]
+
+
+# Lines of extractive a short sentence may cost: a fixed amount, whatever the number of sentences.
+_LINES_PER_SENTENCE = 80
+
+
+def test_centrality_work_grows_linearly_with_the_sentences() -> None:
+    ten, twenty = (
+        _lines_run(extractive.centrality_scores, _short_sentences(count), _LINES_PER_SENTENCE * count)
+        for count in (10_000, 20_000)
+    )
+
+    assert twenty <= 2.2 * ten, (ten, twenty)
+
+
+def test_centrality_of_100000_short_sentences_is_bounded_work() -> None:
+    texts = _short_sentences(100_000)
+
+    lines = _lines_run(extractive.centrality_scores, texts, _LINES_PER_SENTENCE * len(texts))
+
+    assert lines <= _LINES_PER_SENTENCE * len(texts)
+    scores = extractive.centrality_scores(texts)
+    assert len(scores) == len(texts) and all(0.0 <= score <= 1.0 for score in scores)
