@@ -1,4 +1,4 @@
-"""Files on disk: atomic writes, reads bounded in size, hashes.
+"""Files on disk: atomic writes, reads bounded in size and of regular files only, hashes.
 
 Every output is written atomically: to a temporary name in the same folder, flushed, then
 renamed over the target, so a crash leaves the old file or the new one, never half of one.
@@ -10,7 +10,9 @@ import hashlib
 import os
 import re
 import secrets
+import stat
 from pathlib import Path
+from typing import BinaryIO
 
 from pipeline.errors import InputError
 
@@ -36,6 +38,11 @@ def write_atomic(path: Path, content: str | bytes) -> None:
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        if error.filename is None:  # a full disk fails the write, which names no file: name it
+            raise OSError(error.errno, error.strerror, str(path)) from error
+        raise
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
@@ -57,30 +64,98 @@ def _create_temporary(path: Path) -> tuple[int, str]:
 def read_limited(path: Path, limit: int, what: str) -> bytes:
     """The bytes of ``path``, refusing a file larger than ``limit`` before reading it.
 
+    Only a regular file is read (a symlink is followed to one): a named pipe would block
+    the reader for ever and a device such as ``/dev/zero`` never ends. At most ``limit + 1``
+    bytes are read whatever the file's size claims, so a file that grows while it is read is
+    refused too.
+
+    Args:
+        path: the input file.
+        limit: the most bytes the file may hold.
+        what: what the file is, for the message ("a web page").
+
     Raises:
-        InputError: the file is too large or cannot be read.
+        InputError: the file is not a regular file, is too large, or cannot be read.
     """
+    too_large = f"larger than the {limit // 2**20} MiB {what} may be"
     try:
-        size = path.stat().st_size
-        if size > limit:
-            raise InputError(f"{path}: the file is {size / 1e6:.0f} MB, larger than the {limit // 2**20} MiB {what} may be")
-        return path.read_bytes()
+        handle, size = _open_regular(path)
+        with os.fdopen(handle, "rb") as stream:
+            if size > limit:
+                raise InputError(f"{path}: the file is {size / 1e6:.0f} MB, {too_large}")
+            data = _read_at_most(stream, limit + 1)
     except OSError as error:
         raise InputError(f"{path}: cannot read the file ({error.strerror or error})") from error
-
-
+    if len(data) > limit:
+        raise InputError(f"{path}: the file is {too_large}")
+    return data
 
 
 def sha256_of_file(path: Path, limit: int) -> str | None:
     """The hex sha256 of ``path`` read in chunks, or None when it is larger than ``limit`` or unreadable.
 
-    A stray multi-gigabyte file must not be read into memory to be hashed; the reader then
-    refuses it with its own message.
+    A stray multi-gigabyte file must not be read into memory to be hashed, nor a named pipe
+    or a device (``/dev/zero``) read at all: for those, too, the answer is None and the
+    reader then refuses the file with its own message.
     """
+    digest = hashlib.sha256()
     try:
-        if path.stat().st_size > limit:
-            return None
-        with path.open("rb") as stream:
-            return hashlib.file_digest(stream, "sha256").hexdigest()
-    except OSError:
+        handle, size = _open_regular(path)
+        with os.fdopen(handle, "rb") as stream:
+            if size > limit:
+                return None
+            read = 0
+            while read <= limit:
+                chunk = stream.read(min(_CHUNK_BYTES, limit + 1 - read))
+                if not chunk:
+                    return digest.hexdigest()
+                digest.update(chunk)
+                read += len(chunk)
+            return None  # it grew past the limit while it was read
+    except (OSError, InputError):
         return None
+
+
+_CHUNK_BYTES = 1024 * 1024
+
+
+def _open_regular(path: Path) -> tuple[int, int]:
+    """A read-only descriptor of ``path`` and its size, or InputError when it is not a regular file.
+
+    Checked twice: ``os.stat`` (which follows symlinks) before opening, so a named pipe is
+    never opened, and ``os.fstat`` on the descriptor, in case the path was swapped for one
+    in between; ``O_NONBLOCK`` keeps that open from blocking on a pipe with no writer.
+    """
+    _refuse_irregular(path, os.stat(path).st_mode)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+    handle = os.open(path, flags)
+    try:
+        status = os.fstat(handle)
+        _refuse_irregular(path, status.st_mode)
+    except BaseException:
+        os.close(handle)
+        raise
+    return handle, status.st_size
+
+
+def _refuse_irregular(path: Path, mode: int) -> None:
+    if stat.S_ISREG(mode):
+        return
+    kinds = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+    kind = next((name for test, name in kinds if test(mode)), "a special file")
+    raise InputError(f"{path}: this is {kind}, not a regular file; warta reads only regular files")
+
+
+def _read_at_most(stream: BinaryIO, count: int) -> bytes:
+    # A regular file opened with O_NONBLOCK still reads in full; the loop only guards
+    # against short reads, and never asks for more than ``count`` bytes in all.
+    parts: list[bytes] = []
+    left = count
+    while left > 0:
+        chunk = stream.read(min(_CHUNK_BYTES * 16, left))
+        if not chunk:
+            break
+        parts.append(chunk)
+        left -= len(chunk)
+    return b"".join(parts)

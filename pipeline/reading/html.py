@@ -6,6 +6,12 @@ benchmarks, and its XML output keeps headings, lists and tables, which warta nee
 block structure (readability-lxml returns an HTML fragment that would still need all of that
 worked out). Entities are decoded by the parser. A page without article text, or larger than
 ``MAX_HTML_BYTES``, is refused with a clear message.
+
+The page is parsed here, as trafilatura would parse it but with libxml2's huge-tree option, and
+the tree is handed to trafilatura. libxml2 otherwise stops at 256 levels of nesting, and a page
+nested deeper (tag soup with unclosed ``<div>`` or ``<font>`` does it) lost everything from
+there on without a word. With the option it reads 2,048 levels; a page nested deeper still, or
+that hits any other of libxml2's limits, is refused, never read in part.
 """
 
 import hashlib
@@ -53,11 +59,56 @@ def _list_items(element: Any, blocks: list[Block]) -> None:
             _list_items(nested, blocks)
 
 
+def _parse_page(path: Path, data: bytes) -> Any:
+    """The page's lxml tree, loaded as ``trafilatura.utils.load_html`` loads it, but whole or not at all.
+
+    Returns None when the bytes are not HTML (trafilatura's own test) or hold no element.
+
+    Raises:
+        InputError: libxml2 stopped before the end of the page (nesting too deep, or another
+            of its limits).
+    """
+    from trafilatura.utils import decode_file, is_dubious_html, repair_faulty_html
+
+    text = decode_file(data)
+    beginning = text[:50].lower()
+    text = repair_faulty_html(text, beginning)
+    try:
+        tree = _parse_whole(path, text)
+    except ValueError:  # "Unicode strings with encoding declaration are not supported"
+        tree = None
+    if tree is None or len(tree) < 1:
+        tree = _parse_whole(path, text.encode("utf-8", "surrogatepass"))
+    if tree is not None and is_dubious_html(beginning) and len(tree) < 2:
+        return None
+    return tree
+
+
+def _parse_whole(path: Path, markup: str | bytes) -> Any:
+    from lxml import etree
+    from lxml.html import HTMLParser, fromstring
+
+    # trafilatura's HTML_PARSER with huge_tree; a new one for each parse, for its own error log
+    parser = HTMLParser(collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
+    try:
+        tree = fromstring(markup, parser=parser)
+    except etree.ParserError:  # "Document is empty"
+        tree = None
+    # libxml2 reports a resource limit whatever else it has reported (it is not among the
+    # errors it stops reporting after the first hundred), and past one it reads no further.
+    limits = [error for error in parser.error_log if error.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT]
+    if limits:
+        detail = limits[0].message.split(",")[0]
+        raise InputError(f"{path}: the page cannot be read whole (libxml2: {detail}, at line {limits[0].line}); refused rather than read in part")
+    return tree
+
+
 def read_html(path: Path, name: str) -> Article:
     """Read the main article of an ``.html`` page into an Article.
 
     Raises:
-        InputError: unreadable, too large, or without article text.
+        InputError: unreadable, too large, nested too deep to be read whole, or without
+            article text.
     """
     import trafilatura
     from lxml import etree
@@ -65,10 +116,11 @@ def read_html(path: Path, name: str) -> Article:
     data = read_limited(path, MAX_HTML_BYTES, "a web page")
     if not data.strip():
         raise InputError(f"{path}: the file is empty")
+    tree = _parse_page(path, data)
     extracted = trafilatura.extract(
-        data, output_format="xml", include_formatting=True, include_tables=True, include_links=False,
+        tree, output_format="xml", include_formatting=True, include_tables=True, include_links=False,
         include_images=False, include_comments=False, favor_precision=True,
-    )
+    ) if tree is not None else None
     if not extracted:
         raise InputError(f"{path}: no article text found in the page (only navigation, scripts or boilerplate)")
     main = etree.fromstring(extracted.encode("utf-8")).find("main")

@@ -172,7 +172,7 @@ def test_a_fifo_and_device_links_fail_alone_and_never_hang(tmp_path: Path):
     os.mkfifo(fifo)
     (source / "nol.txt").symlink_to("/dev/zero")
     zero = tmp_path / "nol-langsung.txt"
-    zero.symlink_to("/dev/zero")
+    zero.symlink_to("/dev/urandom")  # another device: one file named twice is one job
     out = tmp_path / "out"
     result = _bounded(lambda: run_translate([source, zero], out, stand_in_warta(), quiet=True), 120, [fifo])
     assert result.done == ["rilis"]
