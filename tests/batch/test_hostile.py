@@ -217,3 +217,47 @@ def test_a_disk_that_fills_up_mid_run_stops_with_a_line_naming_the_file(tmp_path
     message = str(raised.value)
     assert str(out) in message and ("full" in message or "No space" in message), message
     assert "not a warta state file" not in message
+
+
+def test_a_hostile_folder_finishes_with_every_good_article_and_a_line_per_bad_input(tmp_path: Path):
+    """A FIFO, a device link, a link out of the folder, ``...txt``, a huge file, a style-heavy docx
+    and a crafted manifest: the run ends by itself, the good articles are done, nothing outside
+    ``-o`` changes, and each bad input is one line."""
+    from tests.support.documents import many_styles_docx
+
+    victim, before = _victim(tmp_path)
+    secret = tmp_path / "rahasia.txt"
+    secret.write_text(_indonesian_article(9), encoding="utf-8")
+    source = tmp_path / "in"
+    source.mkdir()
+    for number in range(3):
+        (source / f"rilis-{number}.txt").write_text(_indonesian_article(number), encoding="utf-8")
+    fifo = source / "pipa.txt"
+    os.mkfifo(fifo)
+    (source / "nol.txt").symlink_to("/dev/zero")
+    (source / "bocor.txt").symlink_to(secret)
+    dotted = tmp_path / "...txt"
+    dotted.write_text(_indonesian_article(7), encoding="utf-8")
+    # 20,000 short sentences (the summary's cost, which grew with their square, is linear now)
+    sentences = [f"Kalimat nomor {number} tentang program kesehatan kota." for number in range(20_000)]
+    (source / "besar.txt").write_text("Rilis Besar\n\n" + "\n\n".join(" ".join(sentences[i:i + 20]) for i in range(0, 20_000, 20)),
+                                      encoding="utf-8")
+    many_styles_docx(source / "gaya.docx", styles=5_000, paragraphs=200)
+    out = tmp_path / "out"
+    out.mkdir()
+    record = {"input": str(source / "rilis-0.txt"), "sha256": "0" * 64, "fingerprint": "x", "status": "done", "outputs": ["en.txt"]}
+    (out / "manifest.json").write_text(json.dumps({"articles": {"../victim": record}}), encoding="utf-8")
+    stream = io.StringIO()
+    warta = use_stand_in(Warta(Settings(device="cpu", beams=1, formats=("txt", "tsv"))))
+    outside = files_under(tmp_path) - files_under(out)
+
+    result = _bounded(lambda: run_translate([source, dotted], out, warta, quiet=False, stream=stream), 300, [fifo])
+
+    assert sorted(result.done) == ["%2E.", "besar", "gaya", "rilis-0", "rilis-1", "rilis-2"]
+    assert sorted(Path(path).name for path, _ in result.failed) == ["bocor.txt", "nol.txt", "pipa.txt"]
+    assert files_under(victim) == before
+    assert files_under(tmp_path) - files_under(out) == outside  # nothing new outside -o
+    lines = stream.getvalue().splitlines()
+    assert len([line for line in lines if "refused" in line]) == 1
+    rows = (out / "besar" / "aligned.tsv").read_text(encoding="utf-8").splitlines()
+    assert len(rows) == 20_002  # header, title and every sentence

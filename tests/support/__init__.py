@@ -1,0 +1,1 @@
+"""What tests share: stand-ins and builders of test inputs, imported from here rather than across test modules."""
