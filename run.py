@@ -9,10 +9,10 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # imported lazily at run time, so that --help answers without loading the pipeline
-    from pipeline.settings import Settings
+if TYPE_CHECKING:  # imported inside the functions: importing run loads nothing, --help loads no model or torch
+    from pipeline.settings import Option, Settings
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -28,27 +28,40 @@ def _comma_list(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
+#: argparse's arguments for each ``pipeline.settings.OptionKind``.
+_PARSING: dict[str, dict[str, Any]] = {
+    "text": {},
+    "int": {"type": int},
+    "path": {"type": Path},
+    "list": {"type": _comma_list},
+    "pairs": {"action": "append", "type": _model_option},
+    "switch": {"action": "store_true"},
+}
+
+
+def _add_setting(parser: argparse.ArgumentParser, name: str, option: "Option", default: object) -> None:
+    """Add the option of ``Settings`` field ``name``, whose default is ``default``, to ``parser``."""
+    extra: dict[str, Any] = {key: value for key, value in (("choices", option.choices), ("metavar", option.metavar)) if value is not None}
+    parsed_default = list(default.items()) if isinstance(default, dict) else default  # "pairs": appended to; _settings_from makes the dict
+    parser.add_argument(option.flag, dest=name, default=parsed_default, help=option.help_text(default).replace("%", "%%"),
+                        **_PARSING[option.kind], **extra)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of every subcommand."""
+    """The argument parser of every subcommand; the options of ``Settings`` come from its ``OPTIONS`` table."""
+    from pipeline.settings import OPTIONS, TRANSLATE, TRANSLATE_AND_MODELS, Settings
+
+    defaults = Settings()
     parser = argparse.ArgumentParser(
         prog="warta",
         description="Translate Indonesian press releases into English and Simplified Chinese, aligned by sentence.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--model", action="append", type=_model_option, default=[], metavar="PAIR=NAME_OR_PATH",
-                        help="model for a pair: id-en, en-zh, id-zh (direct Chinese instead of the pivot), or "
-                             "summarizer (the chat model of --summary abstractive); repeatable")
-    common.add_argument("--summary", default="extractive", choices=("extractive", "abstractive"),
-                        help="extractive: pick the release's most central sentences (no model); abstractive: a chat "
-                             "model writes the summary, warta translates it (default: extractive)")
-    common.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"), help="where models run (default: auto)")
-    common.add_argument("--offline", action="store_true", help="never download; models must be folders or already cached")
-    common.add_argument("--backend", default="auto", choices=("auto", "transformers", "ctranslate2"),
-                        help="inference engine (default auto: ctranslate2 when installed, else transformers)")
-    common.add_argument("--compute-type", default=None, metavar="TYPE",
-                        help="ctranslate2 compute type (default int8 on CPU, float16 on CUDA)")
+    common = argparse.ArgumentParser(add_help=False)  # the options of translate and models
+    for name, option in OPTIONS.items():
+        if option.commands == TRANSLATE_AND_MODELS:
+            _add_setting(common, name, option, getattr(defaults, name))
     common.add_argument("-v", "--verbose", action="store_true", help="log what happens")
 
     translate = commands.add_parser("translate", parents=[common], help="translate article files and folders",
@@ -56,34 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     translate.add_argument("inputs", nargs="+", type=Path, metavar="INPUT",
                            help="article files (.txt .md .docx .html) and folders (walked recursively)")
     translate.add_argument("-o", "--out", type=Path, default=Path("out"), help="output folder (default: out)")
-    translate.add_argument("--targets", type=_comma_list, default=("en", "zh"), help="languages to produce (default: en,zh)")
-    translate.add_argument("--source-lang", default="auto", choices=("auto", "id"),
-                           help="auto: refuse articles that are not Indonesian; id: translate anyway")
-    translate.add_argument("--beams", type=int, default=4, help="beam size, 1 to 32 (default: 4)")
-    translate.add_argument("--summary-sentences", type=int, default=3, help="sentences in the summary (default: 3)")
-    translate.add_argument("--summary-input-tokens", type=int, default=3072, metavar="N",
-                           help="most article tokens the summarizer reads; a longer article gives its most central "
-                                "sentences from start to end (default: 3072)")
-    translate.add_argument("--formats", type=_comma_list, default=None, metavar="LIST",
-                           help="outputs to write, comma-separated: txt,docx,tsv,jsonl,xlsx,tmx,summary,html "
-                                "(default: all; report.json is always written)")
-    translate.add_argument("--glossary", type=Path, metavar="FILE",
-                           help="TSV of terms (id, en, zh) whose renderings are enforced (flag 'glossary' where that failed)")
-    translate.add_argument("--memory", type=Path, metavar="FILE",
-                           help="translation memory ('memory add'): exact matches take the reviewed translation (flag "
-                                "'memory'), near ones are shown as suggestions on the review page")
-    translate.add_argument("--force", action="store_true", help="redo articles that are already done")
-    translate.add_argument("--window-sentences", type=int, default=512, metavar="N",
-                           help="sentences of several articles translated together (default: 512); "
-                                "smaller writes articles sooner, larger fills batches better")
-    translate.add_argument("--executor", default="local", choices=("local", "ray"),
-                           help="where the work runs: local (this process) or ray (a Ray cluster; pip install 'warta[ray]')")
-    translate.add_argument("--ray-address", default=None, metavar="ADDRESS",
-                           help="the Ray cluster to use (default: RAY_ADDRESS, else a local Ray started for the run)")
-    translate.add_argument("--ray-actors", type=int, default=None, metavar="N",
-                           help="translation workers on Ray (default: one per GPU, else one per --ray-actor-cpus cores)")
-    translate.add_argument("--ray-actor-cpus", type=int, default=4, metavar="N",
-                           help="CPU cores per translation worker when Ray runs it on CPUs (default: 4)")
+    for name, option in OPTIONS.items():
+        if option.commands == TRANSLATE:
+            _add_setting(translate, name, option, getattr(defaults, name))
     translate.add_argument("-q", "--quiet", action="store_true", help="no progress bar or log lines; only errors and the final table")
 
     models = commands.add_parser("models", parents=[common], help="fetch or show the models for offline use")
@@ -114,30 +102,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _settings_from(args: argparse.Namespace) -> "Settings":
-    from pipeline.settings import Settings
+    """The ``Settings`` of the parsed options; a field whose option the subcommand lacks keeps its default."""
+    from pipeline.settings import OPTIONS, Settings
 
-    return Settings(
-        targets=args.targets,
-        source_lang=args.source_lang,
-        models=dict(args.model),
-        device=args.device,
-        backend=args.backend,
-        compute_type=args.compute_type,
-        beams=args.beams,
-        summary=args.summary,
-        summary_sentences=args.summary_sentences,
-        summary_input_tokens=args.summary_input_tokens,
-        offline=args.offline,
-        force=args.force,
-        window_sentences=args.window_sentences,
-        executor=args.executor,
-        ray_address=args.ray_address,
-        ray_actors=args.ray_actors,
-        ray_actor_cpus=args.ray_actor_cpus,
-        glossary=args.glossary,
-        memory=args.memory,
-        **({"formats": args.formats} if args.formats is not None else {}),
-    )
+    values: dict[str, Any] = {}
+    for name, option in OPTIONS.items():
+        if hasattr(args, name):
+            values[name] = dict(getattr(args, name)) if option.kind == "pairs" else getattr(args, name)
+    return Settings(**values)
 
 
 def _check_output_folder(out: Path) -> None:
@@ -187,7 +159,9 @@ def _models(args: argparse.Namespace) -> int:
     from models.loading import known_revision
     from models.pool import ModelPool
 
-    pool = ModelPool(dict(args.model), args.device, args.backend, args.offline, args.compute_type)
+    settings = _settings_from(args)
+    pool = ModelPool(settings.models, settings.device, settings.backend, settings.offline, settings.compute_type,
+                     profile=settings.profile)
     for pair, name in pool.models.items():
         if args.action == "download":
             translator = pool.get(pair)
@@ -196,7 +170,7 @@ def _models(args: argparse.Namespace) -> int:
             revision = known_revision(name)
             print(f"{pair}\t{name}\t{revision or 'not downloaded'}")
     # the summarizer is fetched (and listed) when the abstractive summary is chosen or named
-    if args.summary == "abstractive" or any(pair == "summarizer" for pair, _ in args.model):
+    if settings.summary == "abstractive" or "summarizer" in settings.models:
         if args.action == "download":
             print(f"summarizer\t{pool.summarizer_name}\t{pool.summarizer().info.revision}\tready")
         else:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from models.errors import ModelError, UsageError
+from models.families import Family, family_of
 
 log = logging.getLogger(__name__)
 
@@ -214,6 +215,45 @@ def load_model(name: str, offline: bool = False, kind: str = "seq2seq") -> Loade
             where = f" from {ref} ({weights_folder.name[:12]})"
     tokenizer, model, weights = _load_folder(snapshot, weights_folder, name, kind)
     return LoadedModel(name, str(revision), weights + where, tokenizer, model, snapshot)
+
+
+def model_family(name: str, offline: bool = False) -> Family:
+    """The family of model ``name`` (and so its kind, seq2seq or chat), read from its ``config.json``.
+
+    Only the config is read, from the folder or the hub cache; a hub id that is not cached yet
+    is downloaded first (unless ``offline``), as ``load_model`` would, so that the right code
+    loads it once.
+
+    Raises:
+        ModelError: the model cannot be found (offline and not cached), or its config is unreadable.
+    """
+    import json
+
+    if is_local_model(name):
+        folder = Path(name).expanduser()
+    else:
+        check_model_name(name)
+        if cached_revision(name) is None:
+            if offline:
+                raise ModelError(
+                    f"model '{name}' is not in the local Hugging Face cache and --offline forbids downloading it; "
+                    f"run 'python run.py models download' on a machine with network access, or pass --model PAIR=/path/to/folder"
+                )
+            check_hub_reachable(name)
+            log.info("downloading %s from the Hugging Face hub", name)
+            _download(name, "auto")
+        snapshot = cached_snapshot(name)
+        folder = snapshot[1] if snapshot is not None else Path(name)
+    if not (folder / "config.json").is_file():
+        raise ModelError(
+            f"{folder}: not a model folder (no config.json); give a folder saved by save_pretrained "
+            f"or a Hugging Face id such as Helsinki-NLP/opus-mt-id-en"
+        )
+    try:
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ModelError(f"cannot read the config of model '{name}' ({folder / 'config.json'}): {_first_line(error)}") from error
+    return family_of(str(config.get("model_type", "")), bool(config.get("is_encoder_decoder", False)))
 
 
 #: Seconds the one probe of the hub waits before warta says it cannot be reached.

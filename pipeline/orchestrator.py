@@ -53,7 +53,8 @@ class Warta:
         # "auto" becomes the backend actually used, so reports and the batch fingerprint name it.
         self.settings = replace(settings, backend=resolve_backend(settings.backend))
         self.pool = ModelPool(
-            self.settings.models, self.settings.device, self.settings.backend, self.settings.offline, self.settings.compute_type
+            self.settings.models, self.settings.device, self.settings.backend, self.settings.offline, self.settings.compute_type,
+            self.settings.profile, self.settings.fallback_models,
         )
         self.glossary = load_glossary(Path(self.settings.glossary)) if self.settings.glossary else None
         self.memory = TranslationMemory(Path(self.settings.memory)) if self.settings.memory else None
@@ -102,7 +103,7 @@ class Warta:
             # before translation: remembered rows are not sent to the models (issue 13)
             apply_memory(articles, self.memory, self.settings.targets)
         translate_articles(articles, self.pool, self.settings.targets, self.settings.beams,
-                           progress.segments_finished if progress else None, self.glossary)
+                           progress.segments_finished if progress else None, self.glossary, self.settings.context_sentences)
         elapsed = time.perf_counter() - started
         total = sum(len(article.sentences()) for article in articles) or 1
         for article in articles:
@@ -123,11 +124,9 @@ class Warta:
         return articles
 
     def _passes(self) -> int:
-        # How many models each sentence goes through: id->en (for English, or as the pivot to
-        # Chinese), then en->zh or id->zh. English sentences skip id->en and long ones are
-        # split into several segments, so segments only approximate sentences x passes.
-        targets, direct = self.settings.targets, self.pool.has("id-zh")
-        return int("en" in targets or ("zh" in targets and not direct)) + int("zh" in targets)
+        # English sentences skip id->en and long ones are split into several segments, so
+        # segments only approximate sentences x passes.
+        return self.pool.plan(self.settings.targets).passes
 
     def translate_file(self, path: Path | str, name: str | None = None) -> Article:
         """Read, check, translate and summarize one article file.

@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from models.tiny import REPO
 from pipeline.reading import read_article
 from pipeline.sentences import split_article
+from pipeline.settings import OPTIONS, Option, Settings
+from run import _settings_from, build_parser
 from tests.conftest import run_cli
-from models.tiny import REPO
 
 ENGLISH_ARTICLE = (
     "The Ministry of Health announced on Monday that a new vaccination programme will begin next month. "
@@ -167,6 +169,10 @@ def test_usage_errors_exit_2_with_one_line_each(tmp_path: Path, sample_article):
         (("translate", sample_article, *out, "--formats", ""), "--formats needs at least one"),
         (("translate", sample_article, *out, "--beams", "1000"), "--beams takes 1 to 32; got 1000"),
         (("translate", sample_article, *out, "--glossary", bad_glossary), f"{bad_glossary}, line 2: no tab"),
+        (("translate", sample_article, *out, "--context-sentences", "-1"), "--context-sentences must be 0 or more; got -1"),
+        (("translate", sample_article, *out, "--fallback-model", "fr-en=Helsinki-NLP/opus-mt-fr-en"),
+         "--fallback-model takes the pairs id-en, en-zh, id-zh; got fr-en"),
+        (("translate", sample_article, *out, "--fallback-model", "id-en=./typo"), "./typo: no such model folder"),
         (("translate", empty_folder, *out), f"{empty_folder}: no articles found (warta reads .txt"),
     ]
     for args, message in cases:
@@ -177,6 +183,77 @@ def test_usage_errors_exit_2_with_one_line_each(tmp_path: Path, sample_article):
         else:
             assert message in result.stderr
     assert not (tmp_path / "out").exists()  # refused before anything was written
+
+
+@pytest.mark.parametrize(("args", "error"), [
+    (("translate", "a.txt", "--profile", "slow"), "warta translate: error: argument --profile: invalid choice: 'slow'"),
+    (("models", "download", "--profile", "slow"), "warta models: error: argument --profile: invalid choice: 'slow'"),
+    (("translate", "a.txt", "--context-sentences", "two"), "warta translate: error: argument --context-sentences: invalid int value: 'two'"),
+    (("translate", "a.txt", "--fallback-model", "id-en"), "warta translate: error: argument --fallback-model: expected PAIR=NAME_OR_PATH"),
+    (("models", "list", "--context-sentences", "0"), "warta: error: unrecognized arguments: --context-sentences 0"),  # translate's only
+])
+def test_values_argparse_refuses_exit_2_with_its_usage_and_one_error_line(args: tuple[str, ...], error: str, tmp_path: Path):
+    result = run_cli(*args, cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("usage: warta ") and lines[-1].startswith(error), result.stderr
+    assert [line for line in lines if "error:" in line] == [lines[-1]]
+
+
+def _shown_default(option: Option, default: object) -> str | None:
+    """What the help should say the default is: the option's words for it, or the value itself."""
+    if option.default_help is not None:
+        return option.default_help
+    if default is None or isinstance(default, bool | dict):
+        return None  # nothing is set unless the option is given
+    return ",".join(default) if isinstance(default, tuple) else str(default)
+
+
+def _help_entry(help_text: str, flag: str) -> str:
+    """The entry of ``flag`` in ``--help``: its line and the help argparse puts on the next one."""
+    lines = help_text.splitlines()
+    start = next(number for number, line in enumerate(lines) if line.startswith(f"  {flag} ") or line == f"  {flag}")
+    end = next((number for number in range(start + 1, len(lines)) if lines[number].startswith("  -")), len(lines))
+    return " ".join(line.strip() for line in lines[start:end])
+
+
+def test_every_settings_option_defaults_to_the_settings_default(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("COLUMNS", "1000")  # one line per option in the help, nothing wrapped
+    parser = build_parser()
+    translate = parser.parse_args(["translate", "a.txt"])
+    models = parser.parse_args(["models", "list"])
+    assert _settings_from(translate) == Settings() and _settings_from(models) == Settings()
+    helps = {}
+    for command in ("translate", "models"):
+        with pytest.raises(SystemExit):
+            parser.parse_args([command, "--help"])
+        helps[command] = capsys.readouterr().out
+    defaults = Settings()
+    for name, option in OPTIONS.items():
+        default = getattr(defaults, name)
+        assert (dict(getattr(translate, name)) if option.kind == "pairs" else getattr(translate, name)) == default, name
+        assert hasattr(models, name) is ("models" in option.commands), name
+        for command in option.commands:
+            line = _help_entry(helps[command], option.flag)
+            assert option.help in line, (name, line)
+            shown = _shown_default(option, default)
+            assert (f"(default: {shown})" in line) if shown is not None else "(default:" not in line, (name, line)
+            for choice in option.choices or ():
+                assert choice in line.split(option.help)[0], (name, line)  # in the {a,b} of the option
+
+
+def test_new_options_reach_the_settings(tmp_path: Path):
+    parser = build_parser()
+    settings = _settings_from(parser.parse_args([
+        "translate", "a.txt", "--profile", "quality", "--context-sentences", "0",
+        "--fallback-model", "id-en=Helsinki-NLP/opus-mt-id-en", "--fallback-model", f"id-zh={tmp_path}",
+    ]))
+    assert settings.profile == "quality" and settings.context_sentences == 0
+    assert settings.fallback_models == {"id-en": "Helsinki-NLP/opus-mt-id-en", "id-zh": str(tmp_path)}
+    assert _settings_from(parser.parse_args(["models", "download", "--profile", "quality"])).profile == "quality"
+    # the same words on both commands; what is left out keeps the default
+    assert _settings_from(parser.parse_args(["translate", "a.txt", "--formats", "tsv", "--targets", "en"])) == Settings(
+        formats=("tsv",), targets=("en",))
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes in any folder, so the permission check cannot be seen")

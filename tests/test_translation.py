@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from models.backends.base import Translation
-from models.pool import ModelPool
+from models.pool import ModelPool, TranslationPlan, make_plan
 from pipeline.article import Article, Block, Sentence
 from pipeline.joining import SPACE_SEAM, WORD_SEAM, join_pieces
 from pipeline.orchestrator import Warta
@@ -143,6 +143,8 @@ class StandIn:
         loops_on: a word that makes it run to its output length limit, as a looping model does.
     """
 
+    kind = "seq2seq"
+
     def __init__(self, transform: Callable[[str], str] = str.upper, max_input_tokens: int = 12, loops_on: str = ""):
         self.transform = transform
         self.max_input_tokens = max_input_tokens
@@ -182,6 +184,12 @@ class StandInPool:
 
     def has(self, pair: str) -> bool:
         return pair in self.translators
+
+    def plan(self, targets: tuple[str, ...]) -> TranslationPlan:
+        return make_plan(targets, self.has, lambda pair: False, set(self.translators))
+
+    def fallback(self, pair: str) -> None:
+        return None
 
     def get(self, pair: str) -> StandIn:
         self.asked.append(pair)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from importlib import import_module
 from importlib.util import find_spec
 
-from models.backends.base import ModelInfo, Translation, Translator
+from models.backends.base import ModelInfo, SegmentHints, Translation, Translator
 from models.errors import UsageError
 
 # name -> (module, class, the optional package it needs or None)
@@ -45,4 +45,4 @@ def get_backend(name: str) -> Callable[..., Translator]:
     return getattr(import_module(module_name), class_name)
 
 
-__all__ = ["BACKEND_CHOICES", "BACKEND_NAMES", "ModelInfo", "Translation", "Translator", "get_backend", "resolve_backend"]
+__all__ = ["BACKEND_CHOICES", "BACKEND_NAMES", "ModelInfo", "SegmentHints", "Translation", "Translator", "get_backend", "resolve_backend"]

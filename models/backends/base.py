@@ -1,9 +1,15 @@
-"""What every backend offers the pipeline."""
+"""What every translator offers the pipeline: the ``Translator`` protocol and its records.
+
+Two kinds of translator implement it: the seq2seq backends (``BatchedTranslator`` here, run
+by transformers or CTranslate2) and chat models prompted one sentence at a time
+(``models.backends.chat.ChatTranslator``). The pipeline holds either through the protocol and
+asks ``kind`` only where the two differ (a chat model's answers are checked before use).
+"""
 
 import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,57 @@ class Translation:
     tokens: int = 0
 
 
+@dataclass(frozen=True)
+class SegmentHints:
+    """What a chat model reads before a segment, to translate it as its article means it.
+
+    A seq2seq model ignores hints: it translates the segment alone.
+
+    Attributes:
+        context: the sentences before it in its article (the title first), in its source
+            language; the model is told not to translate them.
+        terms: (source term, prescribed rendering) pairs of the glossary found in the segment.
+    """
+
+    context: tuple[str, ...] = ()
+    terms: tuple[tuple[str, str], ...] = ()
+
+
+class Translator(Protocol):
+    """A loaded translation model, as the pipeline uses it.
+
+    Attributes:
+        info: how it was loaded, for reports.
+        kind: ``seq2seq`` or ``chat``.
+        segments_translated, calls: how many segments were translated, in how many calls.
+    """
+
+    info: "ModelInfo"
+    kind: str
+    segments_translated: int
+    calls: int
+
+    @property
+    def max_input_tokens(self) -> int:
+        """The longest segment, in tokens, it takes (longer sentences are split first)."""
+        ...
+
+    def encode(self, texts: list[str], source: str | None = None, target: str | None = None) -> list[list[int]]:
+        """The token ids of each segment, as the length check and ``translate`` use them."""
+        ...
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        """The number of tokens of each text."""
+        ...
+
+    def translate(
+        self, texts: list[str], source: str, target: str, beams: int = 4, on_progress: Callable[[int], None] | None = None,
+        encoded: list[list[int]] | None = None, hints: list[SegmentHints] | None = None,
+    ) -> list["Translation"]:
+        """Translate each segment (one result per text, in order); ``hints`` one per text, or None."""
+        ...
+
+
 # Output length limit for a batch: grows with its longest input. id->en and en->zh outputs
 # stay within 1.5x the input's tokens on real text; 2x + 16 leaves room without letting a
 # looping model run to the model's maximum.
@@ -86,6 +143,7 @@ class BatchedTranslator:
     positions: int
     batch_tokens: int
     batch_sentences: int
+    kind = "seq2seq"
     segments_translated: int = 0
     calls: int = 0
 
@@ -129,6 +187,7 @@ class BatchedTranslator:
         beams: int = 4,
         on_progress: Callable[[int], None] | None = None,
         encoded: list[list[int]] | None = None,
+        hints: list[SegmentHints] | None = None,
     ) -> list[Translation]:
         """Translate ``texts`` in length-sorted batches; the result is in input order.
 
@@ -139,6 +198,7 @@ class BatchedTranslator:
             on_progress: called with the number of segments of each batch finished.
             encoded: ``encode(texts, source, target)`` when the caller already has it, so
                 that nothing is tokenized again; None to encode here.
+            hints: ignored: a seq2seq model translates each segment alone.
 
         Raises:
             ValueError: ``encoded`` does not have one entry per text.
@@ -190,6 +250,3 @@ class BatchedTranslator:
         # ``encoded``: the batch's token ids from ``encode`` (language control applied).
         raise NotImplementedError
 
-
-#: What the pipeline holds: any backend's translator.
-Translator = BatchedTranslator

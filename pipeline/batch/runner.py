@@ -111,7 +111,10 @@ def model_revisions(warta: Warta) -> dict[str, str]:
     if warta.memory is not None:
         # a grown or corrected memory redoes the articles, so those it now covers take it (issue 13)
         revisions["memory"] = f"{len(warta.memory)}:{warta.memory.digest()}"
-    for pair in _pairs_used(warta):
+    pairs = _pairs_used(warta)
+    for pair in pairs:
+        warta.pool.is_chat(pair)  # every model's config read first: a folder that is no model is one line at once
+    for pair in pairs:
         name = warta.pool.models[pair]
         revision = known_revision(name)
         if revision is None:
@@ -126,14 +129,7 @@ def model_revisions(warta: Warta) -> dict[str, str]:
 
 
 def _pairs_used(warta: Warta) -> list[str]:
-    targets, pool = warta.settings.targets, warta.pool
-    direct = pool.has("id-zh")
-    pairs = []
-    if "en" in targets or ("zh" in targets and not direct):
-        pairs.append("id-en")
-    if "zh" in targets:
-        pairs.extend(["id-zh", "en-zh"] if direct else ["en-zh"])  # en-zh: English sentences
-    return [pair for pair in pairs if pool.has(pair)]
+    return warta.pool.plan(warta.settings.targets).pairs()
 
 
 class _StopRequest:

@@ -180,7 +180,7 @@ def check_sentence(sentence: Sentence, targets: tuple[str, ...]) -> None:
         if is_empty(target):
             raised.append("empty")
         else:
-            # protected spans (issue 14) are verbatim on purpose: only the rest is judged. Their
+            # protected spans are verbatim on purpose: only the rest is judged. Their
             # digits (a phone 0812.3456.7890, a decree 800/1.234/BKPSDM/2025, a URL's ?page=2,5)
             # are no numbers to read in each language's format, and each span's return is
             # verified when it is restored.
@@ -205,7 +205,8 @@ def check_sentence(sentence: Sentence, targets: tuple[str, ...]) -> None:
 def check_article(article: Article, targets: tuple[str, ...] = ("en", "zh")) -> Article:
     """Flag every sentence of ``article`` (the QA stage). Returns the same article."""
     for sentence in article.sentences():
-        sentence.qa.clear()
+        for flag in QA_FLAGS:  # what translation recorded (a chat answer's fallback) stays
+            sentence.qa.pop(flag, None)
         sentence.flags = [flag for flag in sentence.flags if flag not in QA_FLAGS]
         check_sentence(sentence, targets)
     return article

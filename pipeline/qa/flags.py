@@ -25,6 +25,8 @@ FLAG_MEANINGS: dict[str, str] = {
     "protected_retry": "a protected link, address, number or name did not survive the model: translated again in pieces around it",
     "split": "too long for the model: translated in pieces",
     "length_limit": "the model stopped at its length limit: the translation may be cut",
+    "llm_fallback": "the translation LLM's answer failed its checks twice (it explained, merged, skipped, echoed or looped): the fallback model translated this sentence",
+    "llm_unchecked": "the translation LLM's answer failed its checks twice and no fallback model is set: kept as the model wrote it, check it closely",
     "memory": "taken from the translation memory (a reviewed translation), not from the model",
     "low_confidence": "among the article's least confident rows by the model's own score: check first",
     SOURCE_ENGLISH_FLAG: "the source sentence is English: passed through to the English unchanged",
