@@ -161,7 +161,7 @@ def _models(args: argparse.Namespace) -> int:
 
     settings = _settings_from(args)
     pool = ModelPool(settings.models, settings.device, settings.backend, settings.offline, settings.compute_type,
-                     profile=settings.profile)
+                     profile=settings.profile, fallbacks=settings.fallback_models)
     for pair, name in pool.models.items():
         if args.action == "download":
             translator = pool.get(pair)
@@ -169,6 +169,12 @@ def _models(args: argparse.Namespace) -> int:
         else:
             revision = known_revision(name)
             print(f"{pair}\t{name}\t{revision or 'not downloaded'}")
+    for pair, name in pool.fallbacks.items():  # the seq2seq model behind a chat model's refused answers
+        if args.action == "download":
+            fallback = pool.fallback(pair)
+            print(f"{pair} fallback\t{name}\t{fallback.info.revision if fallback else known_revision(name)}\tready")
+        else:
+            print(f"{pair} fallback\t{name}\t{known_revision(name) or 'not downloaded'}")
     # the summarizer is fetched (and listed) when the abstractive summary is chosen or named
     if settings.summary == "abstractive" or "summarizer" in settings.models:
         if args.action == "download":

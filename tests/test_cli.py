@@ -330,3 +330,13 @@ def test_models_list_shows_pairs_and_cached_revisions(hub_cache):
     assert result.returncode == 0, result.stderr
     assert f"id-en\tHelsinki-NLP/opus-mt-id-en\t{hub_cache['id-en']}" in result.stdout
     assert f"en-zh\tHelsinki-NLP/opus-mt-en-zh\t{hub_cache['en-zh']}" in result.stdout
+
+
+def test_models_list_names_each_profiles_models_and_the_quality_fallback():
+    fast = run_cli("models", "list")
+    quality = run_cli("models", "list", "--profile", "quality")
+    assert fast.returncode == 0 and quality.returncode == 0
+    assert [line.split("\t")[:2] for line in fast.stdout.splitlines()] == [
+        ["id-en", "Helsinki-NLP/opus-mt-id-en"], ["en-zh", "Helsinki-NLP/opus-mt-en-zh"]]
+    assert [line.split("\t")[:2] for line in quality.stdout.splitlines()] == [
+        ["id-en", "tencent/Hy-MT2-1.8B"], ["id-zh", "tencent/Hy-MT2-1.8B"], ["id-en fallback", "Helsinki-NLP/opus-mt-id-en"]]

@@ -337,12 +337,18 @@ class _ListNumbers:
         return self._levels.get((abstract_id, str(level))) if abstract_id is not None else None
 
     def _start(self, num_id: str, level: int) -> int:
+        # Word keeps start values within 0..32767; a crafted 10**10 would make a roman numeral or
+        # a run of letters of billions of characters, so a value outside is held to that range.
         _, overrides = self._num.get(num_id, (None, {}))
         if level in overrides:
-            return overrides[level]
+            return min(max(overrides[level], 0), MAX_LIST_START)
         definition = self._level(num_id, level)
         start = _attribute(definition, "start") if definition is not None else None
-        return int(start) if start and start.lstrip("-").isdigit() else 1
+        return min(max(int(start), 0), MAX_LIST_START) if start and start.lstrip("-").isdigit() else 1
+
+
+#: The largest list start value Word offers.
+MAX_LIST_START = 32767
 
 
 def _attribute(element: Any, child: str) -> str | None:

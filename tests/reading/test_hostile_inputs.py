@@ -4,6 +4,7 @@ Each must be read whole or refused with one clear line, promptly; never hang, ne
 """
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -304,3 +305,24 @@ def test_a_page_nested_too_deep_to_read_whole_is_refused(tmp_path: Path, noise: 
 
     assert str(raised.value).startswith(f"{page}: the page cannot be read whole (libxml2: Excessive depth in document: 2048")
     assert str(raised.value).endswith("refused rather than read in part")
+
+
+def test_a_list_start_beyond_words_range_is_held_to_it(tmp_path: Path) -> None:
+    # A start of 10**10 in upperRoman or lowerLetter once built a numeral of billions of characters.
+    import docx
+
+    path = tmp_path / "daftar.docx"
+    document = docx.Document()
+    for number in range(2):
+        document.add_paragraph(f"Pemerintah Kota Makassar meluncurkan program kesehatan baru nomor {number}.", style="List Number")
+    document.save(str(path))
+    numbering = zipfile.ZipFile(path).read("word/numbering.xml").decode("utf-8")
+    crafted = re.sub(r'<w:start w:val="\d+"/>', '<w:start w:val="10000000000"/>', numbering)
+    crafted = re.sub(r'<w:numFmt w:val="decimal"/>', '<w:numFmt w:val="upperRoman"/>', crafted)
+    rewritten = tmp_path / "bom.docx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(rewritten, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item.filename, crafted if item.filename == "word/numbering.xml" else source.read(item.filename))
+    article = read_article(rewritten)
+    markers = [block.marker for block in article.blocks if block.kind == "list_item"]
+    assert markers == ["M" * 32 + "DCCLXVII.", "M" * 32 + "DCCLXVIII."]  # 32767 and 32768, Word's largest start
