@@ -4,8 +4,8 @@ Each must be read whole or refused with one clear line, promptly; never hang, ne
 """
 
 import json
-import re
 import os
+import re
 import subprocess
 import sys
 import textwrap
