@@ -256,6 +256,40 @@ def model_family(name: str, offline: bool = False) -> Family:
     return family_of(str(config.get("model_type", "")), bool(config.get("is_encoder_decoder", False)))
 
 
+def model_licence(name: str) -> str:
+    """The licence the model card (``README.md`` front matter, ``license:``) of ``name``'s folder or cached snapshot declares.
+
+    A model's licence can change between revisions (Hy-MT2 moved to Apache-2.0 after its first
+    release), so the report records the one of the revision loaded; "" when the card says none.
+    """
+    folder: Path | None
+    if is_local_model(name):
+        folder = Path(name).expanduser()
+    else:
+        snapshot = cached_snapshot(name) if _looks_like_hub_id(name) else None
+        folder = snapshot[1] if snapshot is not None else None
+    card = folder / "README.md" if folder is not None else None
+    if card is None or not card.is_file():
+        return ""
+    try:
+        text = card.read_text(encoding="utf-8", errors="replace")[:20_000]
+    except OSError:
+        return ""
+    if not text.startswith("---"):
+        return ""
+    front = text[3:].split("\n---", 1)[0]
+    found = re.search(r"^license:\s*['\"]?([^'\"\n]+?)['\"]?\s*$", front, re.MULTILINE)
+    return found.group(1).strip() if found else ""
+
+
+def _looks_like_hub_id(name: str) -> bool:
+    try:
+        check_model_name(name)
+    except UsageError:
+        return False
+    return True
+
+
 #: Seconds the one probe of the hub waits before warta says it cannot be reached.
 HUB_PROBE_TIMEOUT = 5.0
 

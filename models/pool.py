@@ -10,13 +10,13 @@ reaches CTranslate2.
 
 import logging
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from models.backends import Translator, get_backend, resolve_backend
 from models.devices import resolve_device
 from models.errors import ModelError, UsageError
 from models.families import CAUSAL
-from models.loading import check_model_name, model_family
+from models.loading import check_model_name, model_family, model_licence
 from models.summarizer import DEFAULT_SUMMARIZER, Summarizer
 
 log = logging.getLogger(__name__)
@@ -239,7 +239,9 @@ class ModelPool:
         device = resolve_device(self.device_request)
         key = (name, _CHAT, device, None) if chat else (name, self.backend, device, self.compute_type)
         if key not in _LOADED:
-            _LOADED[key] = self._load_chat(name, device) if chat else self._load(name, device)
+            translator = self._load_chat(name, device) if chat else self._load(name, device)
+            translator.info = replace(translator.info, licence=model_licence(name))
+            _LOADED[key] = translator
         return _LOADED[key]
 
     def _load_chat(self, name: str, device: str) -> Translator:
@@ -269,7 +271,9 @@ class ModelPool:
         device = resolve_device(self.device_request)
         key = (self.summarizer_name, device)
         if key not in _SUMMARIZERS:
-            _SUMMARIZERS[key] = Summarizer(self.summarizer_name, device=device, offline=self.offline)
+            summarizer = Summarizer(self.summarizer_name, device=device, offline=self.offline)
+            summarizer.info = replace(summarizer.info, licence=model_licence(self.summarizer_name))
+            _SUMMARIZERS[key] = summarizer
         return _SUMMARIZERS[key]
 
     def loaded_summarizer(self) -> Summarizer | None:

@@ -23,6 +23,7 @@ class ModelInfo:
         backend: the backend's name.
         device: ``cpu`` or ``cuda``.
         weights: the weights format read.
+        licence: the licence the model card of the revision loaded declares, or "" when it has none.
     """
 
     name: str
@@ -31,6 +32,7 @@ class ModelInfo:
     backend: str
     device: str
     weights: str
+    licence: str = ""
 
     def as_dict(self) -> dict[str, str]:
         """The fields as a plain dict for JSON."""

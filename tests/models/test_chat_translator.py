@@ -60,6 +60,18 @@ def test_a_tiny_chat_model_of_each_family_translates_a_release_through_the_comma
     assert models["id-en"]["revision"].startswith("local:")
 
 
+def test_the_report_records_the_licence_of_the_model_card_loaded(chat_models: dict[str, Path], tmp_path: Path):
+    import shutil
+
+    folder = tmp_path / "hy-mt2-like"
+    shutil.copytree(chat_models["hunyuan_v1_dense"], folder)
+    (folder / "README.md").write_text("---\nlicense: apache-2.0\nlanguage:\n- id\n---\n# A model\n", encoding="utf-8")
+    translator = ModelPool({"id-en": str(folder)}, "cpu", "transformers").get("id-en")
+    assert translator.info.licence == "apache-2.0" and translator.info.as_dict()["licence"] == "apache-2.0"
+    (folder / "README.md").write_text("# no front matter\n", encoding="utf-8")
+    assert ModelPool({"id-zh": str(chat_models["qwen2"])}, "cpu", "transformers").get("id-zh").info.licence == ""
+
+
 def test_a_chat_model_is_loaded_by_the_chat_translator_even_when_ctranslate2_is_asked(chat_models: dict[str, Path]):
     pool = ModelPool({"id-en": str(chat_models["qwen2"])}, "cpu", "ctranslate2")
     translator = pool.get("id-en")
