@@ -13,7 +13,9 @@ For each precision (``--settings``: ``float32``, ``bfloat16``, ``int8``, the las
 dynamic int8 quantisation of the linear layers), two ways, each in its own child process so that
 peak memory is its own:
 
-  1. one at a time: one ``generate()`` call per sentence;
+  1. one at a time: one ``generate()`` call per sentence (on the first ``--single-sentences``
+     of them when given: its rate per sentence does not depend on how many are run, and at a
+     few seconds a sentence it is the slow half of the benchmark);
   2. warta: the runner's length-sorted, left-padded batches (``models.chat.BATCH_PROMPTS``).
 
 Prints sentences/s, output tokens/s and peak memory (resident set on the CPU, allocated GPU
@@ -25,8 +27,8 @@ CTranslate2's ``Generator`` is not measured: its converter (4.8) has no loader f
 ``hunyuan_v1_dense`` (it takes Llama, Mistral, Qwen2/3, Gemma 2/3 and others), so it cannot run
 Hy-MT2.
 
-    python -m benchmarks.llm_speed [--shape 1.8b|7b|tiny] [--sentences 32] [--tokens 40]
-        [--settings float32,bfloat16,int8] [--device cpu|cuda] [--batch N]
+    python -m benchmarks.llm_speed [--shape 1.8b|7b|tiny] [--sentences 32] [--single-sentences N]
+        [--tokens 40] [--settings float32,bfloat16,int8] [--device cpu|cuda] [--batch N]
 """
 
 import argparse
@@ -131,6 +133,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shape", default="1.8b", choices=("1.8b", "7b", "tiny"))
     parser.add_argument("--sentences", type=int, default=32)
+    parser.add_argument("--single-sentences", type=int, default=None, help="sentences run one at a time (default: all)")
     parser.add_argument("--tokens", type=int, default=40)
     parser.add_argument("--settings", default=None, help="comma-separated: float32,bfloat16,int8 (CPU); bfloat16 (CUDA)")
     parser.add_argument("--device", default="cpu", choices=("cpu", "cuda"))
@@ -151,11 +154,12 @@ def main() -> None:
         for setting in settings:
             rates = {}
             for label, size in (("one at a time", 1), ("warta", batch)):
-                result = _in_child(_run, folder, args.device, setting, size, args.sentences, args.tokens)
-                rates[label] = args.sentences / result["seconds"]
+                count = min(args.single_sentences or args.sentences, args.sentences) if size == 1 else args.sentences
+                result = _in_child(_run, folder, args.device, setting, size, count, args.tokens)
+                rates[label] = count / result["seconds"]
                 produced = sum(result["lengths"])
                 print(f"{setting:>9} {label:>13}: {rates[label]:6.2f} sentences/s  {produced / result['seconds']:7.1f} tokens/s  "
-                      f"{result['calls']} generate() calls  peak {result['peak_mib']:,.0f} MiB")
+                      f"{count} sentences in {result['seconds']:.1f} s, {result['calls']} generate() calls  peak {result['peak_mib']:,.0f} MiB")
                 if label == "warta":
                     reference = reference if reference is not None else result["answers"]
                     same = sum(1 for mine, theirs in zip(result["answers"], reference, strict=True) if mine == theirs)
