@@ -9,8 +9,9 @@ A chat model (a causal LM with a chat template) is driven the same way whatever 
   last position of each row), with the KV cache on;
 * every answer carries the model's mean log-probability per output token (its end-of-turn
   token included), the same measure the seq2seq backends give, so ``low_confidence`` works;
-* on CUDA the model runs in bfloat16 (float16 where the GPU has none); on the CPU in the
-  precision ``CPU_DTYPE`` names (``benchmarks/llm_speed.py`` measured the choice).
+* on CUDA the model runs in bfloat16 (float16 where the GPU has none); on the CPU in bfloat16
+  where the CPU has bfloat16 instructions, else float32 (``cpu_dtype``; ``benchmarks/llm_speed.py``
+  measured the choice).
 """
 
 from collections.abc import Callable
@@ -26,9 +27,20 @@ from models.loading import LoadedModel
 BATCH_PROMPTS = {"cpu": 16, "cuda": 128}
 BATCH_TOKENS = {"cpu": 8192, "cuda": 65536}
 
-#: The CPU precision: ``float32``, or ``bfloat16`` (half the memory; on CPUs without bfloat16
-#: instructions it is slower, which the benchmark shows).
-CPU_DTYPE = "float32"
+def cpu_dtype() -> str:
+    """The precision chat models run in on this CPU: ``bfloat16`` where it has bfloat16 instructions, else ``float32``.
+
+    ``benchmarks/llm_speed.py`` (Hy-MT2-1.8B shape, 2 cores with AVX512-BF16): bfloat16 2.4x
+    float32 in warta's batches at half the memory, with the same greedy answers. Without those
+    instructions bfloat16 is emulated and slower than float32. torch's dynamic int8 was faster
+    still (1.25x bfloat16) but needed three times the memory at load and is deprecated.
+    """
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as info:
+            flags = set(next((line for line in info if line.startswith("flags")), "").split())
+    except OSError:  # not Linux: no way to tell here, and float32 is never wrong
+        return "float32"
+    return "bfloat16" if flags & {"avx512_bf16", "amx_bf16"} else "float32"
 
 
 def detect_chat_family(config: Any, tokenizer: Any, role: str = "summarizer") -> str:
@@ -95,8 +107,8 @@ class ChatModel:
         if device == "cuda":
             dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
             self.model = self.model.to(device=device, dtype=dtype)
-        elif CPU_DTYPE != "float32":
-            self.model = self.model.to(dtype=getattr(torch, CPU_DTYPE))
+        else:
+            self.model = self.model.to(dtype=getattr(torch, cpu_dtype()))
         self.positions: int = int(getattr(self.model.config, "max_position_embeddings", 0) or 2048)
         self.batch_prompts = batch_prompts or BATCH_PROMPTS[device]
         self.batch_tokens = BATCH_TOKENS[device]

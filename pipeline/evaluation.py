@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import InputError, UsageError
+from pipeline.files import read_limited
 from pipeline.outputs import TSV_NAME
-from pipeline.tsv import read_tsv
+from pipeline.tsv import MAX_TSV_BYTES, read_tsv
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def read_segments(path: Path, language: str) -> list[str]:
             raise InputError(f"{shown}: the TSV has no '{language}' column (columns: {', '.join(columns) or 'none'})")
         return columns[language]
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        lines = read_limited(path, MAX_TSV_BYTES, "a text file").decode("utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
         raise InputError(f"{path}: cannot read the file ({reason})") from error

@@ -61,7 +61,7 @@ def _create_temporary(path: Path) -> tuple[int, str]:
             continue
 
 
-def read_limited(path: Path, limit: int, what: str) -> bytes:
+def read_limited(path: Path, limit: int, what: str, called: str = "the file") -> bytes:
     """The bytes of ``path``, refusing a file larger than ``limit`` before reading it.
 
     Only a regular file is read (a symlink is followed to one): a named pipe would block
@@ -73,6 +73,7 @@ def read_limited(path: Path, limit: int, what: str) -> bytes:
         path: the input file.
         limit: the most bytes the file may hold.
         what: what the file is, for the message ("a web page").
+        called: what the message calls it when it cannot be read ("the glossary").
 
     Raises:
         InputError: the file is not a regular file, is too large, or cannot be read.
@@ -85,7 +86,7 @@ def read_limited(path: Path, limit: int, what: str) -> bytes:
                 raise InputError(f"{path}: the file is {size / 1e6:.0f} MB, {too_large}")
             data = _read_at_most(stream, limit + 1)
     except OSError as error:
-        raise InputError(f"{path}: cannot read the file ({error.strerror or error})") from error
+        raise InputError(f"{path}: cannot read {called} ({error.strerror or error})") from error
     if len(data) > limit:
         raise InputError(f"{path}: the file is {too_large}")
     return data

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import InputError
+from pipeline.files import read_limited
 
 # A quoted field as a spreadsheet writes it: wrapped in quotes, inner quotes doubled; it may
 # hold tabs and line breaks. It must end at a tab, a line break or the end of the text.
@@ -130,6 +131,10 @@ def parse_tsv(text: str) -> list[TsvRow]:
     return plain
 
 
+#: A TSV warta reads (a glossary, corrections, references) is at most this large.
+MAX_TSV_BYTES = 512 * 2**20
+
+
 def read_tsv(path: Path, what: str = "file") -> list[TsvRow]:
     """Read a UTF-8 TSV file (with or without a BOM) with :func:`parse_tsv`.
 
@@ -141,7 +146,8 @@ def read_tsv(path: Path, what: str = "file") -> list[TsvRow]:
         InputError: the file cannot be read or is not UTF-8.
     """
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        # bounded and regular files only: a FIFO or /dev/zero named as a TSV fails at once
+        text = read_limited(path, MAX_TSV_BYTES, f"a {what}", f"the {what}").decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
         raise InputError(f"{path}: cannot read the {what} ({reason})") from error

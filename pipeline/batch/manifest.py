@@ -14,13 +14,15 @@ from typing import Any
 
 from pipeline.article import ArticleRecord
 from pipeline.errors import InputError
-from pipeline.files import write_atomic
+from pipeline.files import read_limited, write_atomic
 from pipeline.version import __version__
 
 MANIFEST_NAME = "manifest.json"
 #: A file every warta output folder (OUT and each article's folder) holds, so that no later
 #: walk of an input folder reads warta's outputs as articles, wherever they are.
 MARKER_NAME = ".warta-output"
+#: A manifest of 100,000 articles is some 100 MB; a larger one is not warta's.
+MAX_MANIFEST_BYTES = 512 * 2**20
 
 
 def mark_output_folder(folder: Path) -> None:
@@ -46,12 +48,13 @@ def read_manifest(out: Path) -> dict[str, dict[str, Any]]:
         InputError: the manifest exists but is not warta's.
     """
     path = out / MANIFEST_NAME
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return {}
+    raw = read_limited(path, MAX_MANIFEST_BYTES, "a manifest")  # a FIFO or /dev/zero planted there fails at once
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(raw.decode("utf-8"))
         return {str(name): dict(record) for name, record in data["articles"].items()}
-    except (ValueError, KeyError, TypeError, AttributeError) as error:
+    except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as error:
         raise InputError(f"{path}: not a warta manifest ({error}); move it away or choose another output folder") from error
 
 

@@ -23,6 +23,10 @@ from pathlib import Path
 #: added) would make every check of the folder raise "File name too long".
 MAX_NAME_PART_BYTES = 200
 
+#: A whole name's bytes and parts at most (deep archives stay well within; a path longer than
+#: the file system allows would fail every later check of the folder).
+MAX_NAME_BYTES, MAX_NAME_PARTS = 1024, 32
+
 # Characters that separate or prefix paths on some platform (Windows: backslash, the drive
 # colon) are escaped, so a name means the same folder everywhere.
 _ESCAPED = {"\\", ":"}
@@ -35,7 +39,9 @@ def safe_name(text: str) -> str:
     Bytes that are not UTF-8 (``os.fsdecode``'s stand-ins), control characters, ``\\`` and ``:``
     become ``%XX``; a part that starts with ``.`` (``.``, ``..``, a hidden name) starts with
     ``%2E`` instead. Each part is kept under ``MAX_NAME_PART_BYTES``: a longer one is cut and
-    ends in a hash of the whole part, so two long names that start alike still get two folders.
+    ends in a hash of the whole part, so two long names that start alike still get two folders;
+    a path of more than ``MAX_NAME_PARTS`` parts or ``MAX_NAME_BYTES`` bytes keeps its file name
+    under one part made of its first folder and a hash of all its folders.
     """
     out = []
     for character in text:
@@ -48,8 +54,13 @@ def safe_name(text: str) -> str:
             out.append(f"%{code:02X}")
         else:
             out.append(character)
-    parts = [part for part in "".join(out).split("/") if part]
-    return "/".join(_short_part(_not_dotted(part)) for part in parts) or "%2E"
+    parts = [_short_part(_not_dotted(part)) for part in "".join(out).split("/") if part]
+    name = "/".join(parts)
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES - 64 or len(parts) >= MAX_NAME_PARTS:
+        # a path too deep or long for one folder name: its folders become one hashed part
+        folders = "/".join(parts[:-1]).encode("utf-8")
+        name = f"{_short_part(parts[0])[:40]}-{hashlib.sha256(folders).hexdigest()[:8]}/{parts[-1]}"
+    return name or "%2E"
 
 
 def _not_dotted(part: str) -> str:
@@ -81,6 +92,8 @@ def unsafe_name_reason(name: object) -> str | None:
         return "a control character in the name"
     if "\\" in name:
         return "a backslash in the name"
+    if len(name.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES or name.count("/") >= MAX_NAME_PARTS:
+        return "a name longer than a folder path may be"
     for part in name.split("/"):
         if part in ("", ".", ".."):
             return f"a {part!r} part" if part else "an empty part"

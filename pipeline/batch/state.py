@@ -45,6 +45,7 @@ _SCHEMA_VERSION = "1"
 # still says done, which it is).
 _SKIP_BATCH = 1000
 
+_TABLES = {"meta", "articles"}
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
@@ -126,9 +127,17 @@ class BatchState:
         #: (name, reason) of the records of the state or of an imported manifest that were
         #: refused because their folder would not be inside ``out``; the caller says so.
         self.refused: list[tuple[str, str]] = []
+        if self.path.is_symlink() or (self.path.exists() and not self.path.is_file()):
+            # a link planted in OUT would have warta write its tables into another file
+            raise InputError(f"{self.path}: not a regular file, so not a warta state file; move it away or choose another output folder")
         new = not self.path.exists()
         try:
             self.db = sqlite3.connect(self.path, isolation_level=None)
+            foreign = {name for (name,) in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")} - _TABLES
+            if foreign:
+                self.db.close()
+                raise InputError(f"{self.path}: an SQLite file that is not a warta state file (tables {', '.join(sorted(foreign))}); "
+                                 f"left as it was: move it away or choose another output folder")
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(_SCHEMA)
@@ -205,8 +214,11 @@ class BatchState:
             from pipeline.batch.manifest import mark_output_folder
 
             for name in records:  # older folders had no marker: mark them so no walk reads them
-                if (self.out / name).is_dir():
-                    mark_output_folder(self.out / name)
+                try:
+                    if (self.out / name).is_dir():
+                        mark_output_folder(self.out / name)
+                except OSError:  # a name the file system refuses: its article is simply redone
+                    continue
 
     def by_input(self, key: bytes) -> ArticleRow | None:
         """The row of the input whose resolved path is ``key``, if any."""

@@ -76,9 +76,13 @@ def find_articles(inputs: list[Path], exclude: Path | None = None) -> tuple[list
 
             for folder, subfolders, files in os.walk(given, onerror=report):
                 here = Path(folder)
+                for sub in subfolders:
+                    if not sub.startswith(".") and (here / sub).is_symlink():  # os.walk does not follow it: say so
+                        unreadable.append((printable(str(here / sub)), "a symbolic link to a folder; not followed "
+                                                                          "(give the folder itself to translate it)"))
                 subfolders[:] = sorted(
                     sub for sub in subfolders
-                    if not sub.startswith(".") and not is_output_folder(here / sub)
+                    if not sub.startswith(".") and not (here / sub).is_symlink() and not is_output_folder(here / sub)
                     and (excluded is None or (here / sub).resolve() != excluded)
                 )
                 for file_name in sorted(files):
@@ -98,7 +102,8 @@ def find_articles(inputs: list[Path], exclude: Path | None = None) -> tuple[list
     keys: set[bytes] = set()
     taken: set[str] = set()
     for job in found:
-        key = path_key(job.path)
+        # A link not followed is known by its own path: its target, named directly, is another job.
+        key = os.fsencode(os.path.abspath(job.path)) if job.refused else path_key(job.path)
         if key in keys:  # the same file named again: translated once
             continue
         keys.add(key)

@@ -23,9 +23,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline.errors import InputError, UsageError
+from pipeline.files import read_limited
 from pipeline.memory.normalise import clean_text, normalise_source
 from pipeline.memory.store import MemoryEntry
-from pipeline.tsv import read_tsv
+from pipeline.tsv import MAX_TSV_BYTES, read_tsv
 from pipeline.version import __version__
 
 #: The ``status`` values of a corrections row that a reviewer vouched for.
@@ -122,8 +123,11 @@ def _language(code: str) -> str | None:
 
 def _read_tmx(path: Path) -> list[MemoryEntry]:
     try:
-        # ElementTree expands no external entities and fetches nothing (no DTD, no network).
-        root = ElementTree.parse(path).getroot()
+        # ElementTree expands no external entities and fetches nothing (no DTD, no network);
+        # the file is read bounded, and only a regular file is read at all.
+        root = ElementTree.fromstring(read_limited(path, MAX_TSV_BYTES, "a TMX file", "the TMX file"))
+    except InputError as error:
+        raise UsageError(str(error)) from error
     except (OSError, ElementTree.ParseError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
         raise UsageError(f"{path}: cannot read the TMX file ({reason})") from error

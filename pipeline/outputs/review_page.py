@@ -31,7 +31,8 @@ from pipeline.version import __version__
 # can be approved; the work is kept in the browser's localStorage under the page's folder and
 # the article's sha256 (so it survives a reload, and two articles never mix: every file:// page
 # shares one origin, and two inputs with the same bytes have the same sha256 but not the same
-# folder), and "Export corrections" saves
+# folder) and a digest of the machine translations (an approval is of the text it was given:
+# translated again, differently, the rows start unreviewed), and "Export corrections" saves
 # corrections.tsv: aligned.tsv's columns plus ``status``, for ``memory add``. Text is only ever
 # read with textContent and written back with textContent, so markup typed or pasted into a
 # cell stays text. "Sort by score" puts the least confident rows first.
@@ -54,7 +55,7 @@ var data = JSON.parse(document.getElementById("rows-data").textContent);
 var exported = JSON.parse(document.getElementById("export-data").textContent);
 var breaks = new RegExp(exported.breaks, "g");
 var folder = location.pathname.replace(/[^/]*$/, "");
-var key = "warta-review:" + folder + ":" + document.body.dataset.sha256;
+var key = "warta-review:" + folder + ":" + document.body.dataset.sha256 + ":" + document.body.dataset.translation;
 var saved = {};
 try { saved = JSON.parse(localStorage.getItem(key) || "{}") || {}; } catch (error) { saved = {}; }
 function save() { try { localStorage.setItem(key, JSON.stringify(saved)); } catch (error) { /* private mode: kept until the page closes */ } }
@@ -138,6 +139,14 @@ def page_title(article: Article) -> str:
     return article.name
 
 
+def _translation_digest(article: Article) -> str:
+    """A digest of the article's machine translations, row by row: the reviewer's work belongs to them."""
+    digest = hashlib.sha256()
+    for sentence in article.sentences():
+        digest.update(f"{sentence.en}\t{sentence.zh}\n".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:16]
+
+
 def render_review_page(article: Article, run_info: RunInfo, targets: tuple[str, ...]) -> str:
     """The HTML of ``review.html`` for a translated article."""
     from markupsafe import Markup
@@ -206,6 +215,7 @@ def render_review_page(article: Article, run_info: RunInfo, targets: tuple[str, 
         editable=list(targets),
         editable_labels=[_LABELS[language] for language in targets],
         sha256=article.sha256,
+        translation=_translation_digest(article),
         # what "Export corrections" writes besides the edits: aligned.tsv's rows (tojson
         # escapes <, > and & so no text can close the data block)
         rows_data=[{column: row[column] for column in TSV_COLUMNS} for row in aligned_rows(article)],

@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.article import Article
-from pipeline.errors import UsageError
-from pipeline.tsv import parse_tsv
+from pipeline.errors import InputError, UsageError
+from pipeline.files import read_limited
+from pipeline.tsv import MAX_TSV_BYTES, parse_tsv
 
 
 @dataclass(frozen=True)
@@ -56,11 +57,12 @@ def load_glossary(path: Path) -> Glossary:
             its number: also a cell opened by a stray quote), or no terms.
     """
     try:
-        data = path.read_bytes()
+        data = read_limited(path, MAX_TSV_BYTES, "a glossary", "the glossary")  # a FIFO named as the glossary fails at once
         text = data.decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-        raise UsageError(f"{path}: cannot read the glossary ({reason})") from error
+    except InputError as error:
+        raise UsageError(str(error)) from error
+    except UnicodeDecodeError as error:
+        raise UsageError(f"{path}: cannot read the glossary ({error})") from error
     rows = [row for row in parse_tsv(text) if not _is_comment_or_blank(row.cells)]
     header = [cell.strip().lower() for cell in rows[0].cells] if rows else []
     if "id" not in header or not {"en", "zh"} & set(header):

@@ -23,6 +23,7 @@ import io
 import posixpath
 import zipfile
 import zlib
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +77,13 @@ def check_docx_container(path: Path, data: bytes) -> None:
 
 def _check_members(path: Path, archive: zipfile.ZipFile) -> None:
     members = [member for member in archive.infolist() if not member.is_dir()]
-    if "word/document.xml" not in {member.filename for member in members}:
+    names = [member.filename for member in members]
+    if len(set(names)) != len(names):
+        # Two parts of one name: the checks would read one and python-docx the other.
+        counts = Counter(names)
+        twice = sorted(name for name, count in counts.items() if count > 1)[:3]
+        raise InputError(f"{path}: not a valid .docx file (parts named twice: {', '.join(twice)}); refused")
+    if "word/document.xml" not in set(names):
         raise InputError(f"{path}: not a valid .docx file (it has no word/document.xml)")
     if len(members) > MAX_MEMBERS:
         raise InputError(f"{path}: the document has {len(members)} parts, more than the {MAX_MEMBERS} a Word article may have (a zip bomb?); refused")
@@ -460,8 +467,10 @@ class _BodyReader:
         if style_name == "Title":
             self.blocks.append(Block("title" if not self.blocks else "heading", text, marker="#"))
         elif style_name.startswith("Heading"):
-            level = "".join(ch for ch in style_name if ch.isdigit()) or "1"
-            self.blocks.append(Block("heading", text, marker="#" * int(level)))  # Markdown levels: Heading 1 is "#"
+            digits = "".join(ch for ch in style_name if ch.isdigit())[:2] or "1"
+            # Word has Heading 1 to 9; a crafted "Heading 99999999999999" must not become that many "#"
+            level = min(max(int(digits), 1), 9)
+            self.blocks.append(Block("heading", text, marker="#" * level))  # Markdown levels: Heading 1 is "#"
         elif marker is not None:
             self.blocks.append(Block("list_item", text, marker=marker))
         else:

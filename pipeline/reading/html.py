@@ -84,6 +84,14 @@ def _parse_page(path: Path, data: bytes) -> Any:
     return tree
 
 
+#: Elements a web page may have; a news page has a few thousand.
+MAX_HTML_ELEMENTS = 50_000
+
+
+def _first_line(error: BaseException) -> str:
+    return " ".join(str(error).split())[:200] or type(error).__name__
+
+
 def _parse_whole(path: Path, markup: str | bytes) -> Any:
     from lxml import etree
     from lxml.html import HTMLParser, fromstring
@@ -103,27 +111,8 @@ def _parse_whole(path: Path, markup: str | bytes) -> Any:
     return tree
 
 
-def read_html(path: Path, name: str) -> Article:
-    """Read the main article of an ``.html`` page into an Article.
-
-    Raises:
-        InputError: unreadable, too large, nested too deep to be read whole, or without
-            article text.
-    """
-    import trafilatura
-    from lxml import etree
-
-    data = read_limited(path, MAX_HTML_BYTES, "a web page")
-    if not data.strip():
-        raise InputError(f"{path}: the file is empty")
-    tree = _parse_page(path, data)
-    extracted = trafilatura.extract(
-        tree, output_format="xml", include_formatting=True, include_tables=True, include_links=False,
-        include_images=False, include_comments=False, favor_precision=True,
-    ) if tree is not None else None
-    if not extracted:
-        raise InputError(f"{path}: no article text found in the page (only navigation, scripts or boilerplate)")
-    main = etree.fromstring(extracted.encode("utf-8")).find("main")
+def _blocks(main: Any) -> list[Block]:
+    """The blocks of trafilatura's ``main`` element: headings, list items, table cells, paragraphs."""
     blocks: list[Block] = []
     tables = 0
     for element in main if main is not None else []:
@@ -146,6 +135,44 @@ def read_html(path: Path, name: str) -> Article:
             text = _text(element)
             if text:
                 blocks.append(Block("paragraph", text))
+    return blocks
+
+
+def read_html(path: Path, name: str) -> Article:
+    """Read the main article of an ``.html`` page into an Article.
+
+    Raises:
+        InputError: unreadable, too large, nested too deep to be read whole, or without
+            article text.
+    """
+    import trafilatura
+    from lxml import etree
+
+    data = read_limited(path, MAX_HTML_BYTES, "a web page")
+    if not data.strip():
+        raise InputError(f"{path}: the file is empty")
+    tree = _parse_page(path, data)
+    elements = sum(1 for _ in tree.iter()) if tree is not None else 0
+    if elements > MAX_HTML_ELEMENTS:
+        # trafilatura's cost grows faster than the page's elements (100,000 spans in one
+        # paragraph: a minute); a press release page has a few thousand.
+        raise InputError(f"{path}: the page has {elements:,} elements, more than the {MAX_HTML_ELEMENTS:,} a press release "
+                         f"page may have; refused")
+    try:
+        extracted = trafilatura.extract(
+            tree, output_format="xml", include_formatting=True, include_tables=True, include_links=False,
+            include_images=False, include_comments=False, favor_precision=True,
+        ) if tree is not None else None
+        if not extracted:
+            raise InputError(f"{path}: no article text found in the page (only navigation, scripts or boilerplate)")
+        # the article as trafilatura gives it back keeps the page's nesting: read it whole too
+        main = etree.fromstring(extracted.encode("utf-8"), parser=etree.XMLParser(huge_tree=True)).find("main")
+    except (RecursionError, etree.XMLSyntaxError) as error:
+        raise InputError(f"{path}: the page is nested too deep to be read whole ({_first_line(error)}); refused rather than read in part") from error
+    try:
+        blocks = _blocks(main)
+    except RecursionError as error:  # lists nested hundreds deep
+        raise InputError(f"{path}: the page is nested too deep to be read whole ({_first_line(error)}); refused rather than read in part") from error
     if not blocks:
         raise InputError(f"{path}: no article text found in the page (only navigation, scripts or boilerplate)")
     return Article(source=path, name=name, blocks=blocks, sha256=hashlib.sha256(data).hexdigest(), encoding="html")

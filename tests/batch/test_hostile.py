@@ -150,7 +150,14 @@ def test_a_file_link_out_of_the_folder_is_not_followed_and_says_so(tmp_path: Pat
 def _bounded(target, seconds: float, release: list[Path]):
     """Run ``target`` in a thread; a hang fails the test instead of hanging the suite."""
     outcome: dict[str, object] = {}
-    thread = threading.Thread(target=lambda: outcome.setdefault("value", target()), daemon=True)
+
+    def run() -> None:
+        try:
+            outcome["value"] = target()
+        except BaseException as error:  # raised again in the test's thread
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
     thread.join(seconds)
     if thread.is_alive():
@@ -161,6 +168,8 @@ def _bounded(target, seconds: float, release: list[Path]):
                 pass
         thread.join(5)
         pytest.fail(f"still running after {seconds} s")
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
     return outcome["value"]
 
 
@@ -182,13 +191,33 @@ def test_a_fifo_and_device_links_fail_alone_and_never_hang(tmp_path: Path):
     assert any(path.endswith("nol-langsung.txt") and "not a regular file" in reason for path, reason in reasons.items()), reasons
 
 
-def test_a_state_that_cannot_be_written_names_the_file_not_a_wrong_cause(tmp_path: Path):
-    # A full disk is played by a state file the database cannot write: a folder in its place.
+def test_a_state_that_cannot_be_written_names_the_file_not_a_wrong_cause(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    # What SQLite says on a full disk at the first write, played here; the tmpfs test below has a real one.
+    from pipeline.batch import state
+
+    real = sqlite3.connect
+
+    def connect(*args, **kwargs):
+        connection = real(*args, **kwargs)
+
+        class Full:
+            def execute(self, statement, *rest):
+                if statement.startswith("PRAGMA journal_mode"):
+                    raise sqlite3.OperationalError("database or disk is full")
+                return connection.execute(statement, *rest)
+
+            def __getattr__(self, name):
+                return getattr(connection, name)
+
+        return Full()
+
+    monkeypatch.setattr(state.sqlite3, "connect", connect)
     out = tmp_path / "out"
-    (out / STATE_NAME).mkdir(parents=True)
+    out.mkdir()
     with pytest.raises(InputError) as raised:
         BatchState(out)
-    assert STATE_NAME in str(raised.value) and "not a warta state file" not in str(raised.value)
+    message = str(raised.value)
+    assert STATE_NAME in message and "database or disk is full" in message and "not a warta state file" not in message
 
 
 @pytest.fixture
@@ -261,3 +290,96 @@ def test_a_hostile_folder_finishes_with_every_good_article_and_a_line_per_bad_in
     assert len([line for line in lines if "refused" in line]) == 1
     rows = (out / "besar" / "aligned.tsv").read_text(encoding="utf-8").splitlines()
     assert len(rows) == 20_002  # header, title and every sentence
+
+
+# --- found by a second hostile review ------------------------------------------------------------
+
+
+def _foreign_database(path: Path) -> None:
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE payroll (name TEXT, salary INTEGER)")
+        db.execute("INSERT INTO payroll VALUES ('Ani', 1)")
+
+
+@pytest.mark.parametrize("planted", ["link", "file"])
+def test_a_state_file_that_is_a_link_or_another_database_is_refused_and_left_as_it_was(planted: str, tmp_path: Path):
+    other = tmp_path / "payroll.sqlite"
+    _foreign_database(other)
+    out = tmp_path / "out"
+    out.mkdir()
+    if planted == "link":
+        (out / STATE_NAME).symlink_to(other)
+    else:
+        _foreign_database(out / STATE_NAME)
+    before = (out / STATE_NAME).read_bytes()
+    with pytest.raises(InputError, match="not a warta state file"):
+        BatchState(out)
+    assert (out / STATE_NAME).read_bytes() == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["out", "payroll.sqlite"]  # no -wal, no -shm beside it
+    with sqlite3.connect(other) as db:
+        assert [name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")] == ["payroll"]
+
+
+@pytest.mark.parametrize("planted", ["fifo", "zero"])
+def test_a_manifest_that_is_a_fifo_or_a_device_is_refused_at_once(planted: str, tmp_path: Path):
+    out = tmp_path / "out"
+    out.mkdir()
+    if planted == "fifo":
+        os.mkfifo(out / "manifest.json")
+    else:
+        (out / "manifest.json").symlink_to("/dev/zero")
+    with pytest.raises(InputError, match="not a regular file"):
+        _bounded(lambda: BatchState(out), 30, [out / "manifest.json"])
+
+
+def test_a_refused_link_does_not_hide_its_target_named_directly(tmp_path: Path):
+    outside = tmp_path / "luar"
+    outside.mkdir()
+    target = outside / "b.txt"
+    target.write_text(_indonesian_article(2), encoding="utf-8")
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "l1.txt").symlink_to(target)
+    out = tmp_path / "out"
+    warta = stand_in_warta()
+    first = run_translate([source, target], out, warta, quiet=True)
+    assert first.done == ["b"] and [Path(path).name for path, _ in first.failed] == ["l1.txt"]
+    alone = run_translate([target], out, warta, quiet=True)
+    assert alone.skipped == ["b"] and not (out / "l1" / "en.txt").exists()
+    again = run_translate([source, target], out, warta, quiet=True)
+    assert again.skipped == ["b"] and (out / "b" / "en.txt").is_file()
+
+
+def test_a_manifest_name_too_long_for_a_path_is_refused_with_a_line(tmp_path: Path):
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "rilis.txt").write_text(_indonesian_article(1), encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    long_name = "/".join(["x" * 200] * 25)
+    record = {"input": str(source / "rilis.txt"), "sha256": "0" * 64, "fingerprint": "x", "status": "done"}
+    (out / "manifest.json").write_text(json.dumps({"articles": {long_name: record}}), encoding="utf-8")
+    stream = io.StringIO()
+    result = run_translate([source], out, stand_in_warta(), quiet=False, stream=stream)
+    assert result.done == ["rilis"] and "refused" in stream.getvalue()
+    assert run_translate([source], out, stand_in_warta(), quiet=True).skipped == ["rilis"]
+
+
+def test_a_path_too_deep_for_one_folder_name_keeps_its_file_name_under_one_part(tmp_path: Path):
+    deep = "/".join(f"tingkat-{level}" for level in range(40)) + "/rilis"
+    name = safe_name(deep)
+    assert unsafe_name_reason(name) is None and name.endswith("/rilis") and name.count("/") == 1
+    assert safe_name(deep.replace("tingkat-3", "tingkat-x")) != name  # the folders are in the hash
+
+
+def test_a_link_to_a_folder_in_a_walked_folder_is_listed_not_skipped(tmp_path: Path):
+    elsewhere = tmp_path / "lain"
+    elsewhere.mkdir()
+    (elsewhere / "rilis.txt").write_text(_indonesian_article(3), encoding="utf-8")
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "rilis.txt").write_text(_indonesian_article(4), encoding="utf-8")
+    (source / "arsip").symlink_to(elsewhere)
+    result = run_translate([source], tmp_path / "out", stand_in_warta(), quiet=True)
+    assert result.done == ["rilis"]
+    assert [(Path(path).name, "a symbolic link to a folder" in reason) for path, reason in result.failed] == [("arsip", True)]

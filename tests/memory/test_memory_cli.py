@@ -193,3 +193,16 @@ def test_a_memory_another_warta_is_writing_is_busy_not_foreign(memory: Path, tmp
     finally:
         writer.rollback()
         writer.close()
+
+
+@pytest.mark.parametrize("planted", ["fifo.tsv", "zero.tmx"])
+def test_memory_add_of_a_fifo_or_a_device_is_one_line_at_once(planted: str, tmp_path: Path):
+    path = tmp_path / planted
+    if planted.startswith("fifo"):
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/zero")
+    result = subprocess.run([sys.executable, str(REPO / "run.py"), "memory", "add", str(path), "--memory", str(tmp_path / "tm.sqlite")],
+                            capture_output=True, text=True, timeout=60, env=dict(os.environ))
+    assert result.returncode == 2 and "not a regular file" in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1

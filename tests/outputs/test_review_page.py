@@ -393,3 +393,33 @@ def test_two_articles_with_the_same_bytes_keep_their_review_work_apart(browser, 
     page.wait_for_load_state("load")
     assert page.locator("#row-2 .edit[data-lang=en]").inner_text() == "Edited in the first copy."
     context.close()
+
+
+def test_review_work_belongs_to_the_translation_it_was_done_on(browser, xss_outputs, tmp_path):
+    # Translated again (--force, another model, a grown memory) into the same folder, the rows
+    # start unreviewed: an approval was of the text the reviewer saw.
+    folder = tmp_path / "a"
+    shutil.copytree(xss_outputs, folder)
+    page_path = folder / "review.html"
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(page_path.resolve().as_uri())
+    page.locator("#row-1 input.approve").check()
+    page.goto(page_path.resolve().as_uri())
+    assert page.locator("#row-1 input.approve").is_checked()  # the same translation: the work is still there
+    html = page_path.read_text(encoding="utf-8")
+    digest = re.search(r'data-translation="([0-9a-f]{16})"', html).group(1)
+    page_path.write_text(html.replace(f'data-translation="{digest}"', 'data-translation="0123456789abcdef"'), encoding="utf-8")
+    page.goto(page_path.resolve().as_uri())
+    assert not page.locator("#row-1 input.approve").is_checked()
+    context.close()
+
+
+def test_the_translation_digest_changes_with_any_row_s_translation():
+    from pipeline.article import Article, Block, Sentence
+    from pipeline.outputs.review_page import _translation_digest
+
+    article = Article(blocks=[Block("paragraph", "Satu. Dua.", sentences=[Sentence("Satu.", en="One."), Sentence("Dua.", en="Two.")])])
+    before = _translation_digest(article)
+    article.blocks[0].sentences[1].zh = "二。"
+    assert _translation_digest(article) != before

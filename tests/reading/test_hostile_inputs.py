@@ -326,3 +326,57 @@ def test_a_list_start_beyond_words_range_is_held_to_it(tmp_path: Path) -> None:
     article = read_article(rewritten)
     markers = [block.marker for block in article.blocks if block.kind == "list_item"]
     assert markers == ["M" * 32 + "DCCLXVII.", "M" * 32 + "DCCLXVIII."]  # 32767 and 32768, Word's largest start
+
+
+def test_a_heading_style_of_an_absurd_level_is_a_heading_of_level_nine(tmp_path: Path) -> None:
+    import docx
+
+    path = tmp_path / "judul.docx"
+    document = docx.Document()
+    document.add_paragraph("Pemerintah Kota Makassar meluncurkan program kesehatan baru.")
+    heading = document.add_paragraph("Bagian yang sangat dalam")
+    document.save(str(path))
+    styles = zipfile.ZipFile(path).read("word/styles.xml").decode("utf-8")
+    styles = styles.replace("</w:styles>", '<w:style w:type="paragraph" w:styleId="Dalam"><w:name w:val="Heading 99999999999999"/></w:style></w:styles>')
+    body = zipfile.ZipFile(path).read("word/document.xml").decode("utf-8")
+    body = body.replace("<w:p><w:r><w:t>Bagian", '<w:p><w:pPr><w:pStyle w:val="Dalam"/></w:pPr><w:r><w:t>Bagian')
+    crafted = tmp_path / "dalam.docx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(crafted, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            parts = {"word/styles.xml": styles, "word/document.xml": body}
+            target.writestr(item.filename, parts.get(item.filename, source.read(item.filename)))
+    assert heading.text in body
+    headings = [block for block in read_article(crafted).blocks if block.text == "Bagian yang sangat dalam"]
+    assert [(block.kind, block.marker) for block in headings] == [("heading", "#########")]
+
+
+def test_a_docx_with_a_part_named_twice_is_refused(tmp_path: Path) -> None:
+    path = _plain_docx(tmp_path / "dua.docx", "Pemerintah Kota Makassar meluncurkan program kesehatan baru.")
+    with zipfile.ZipFile(path) as source:
+        types = source.read("[Content_Types].xml")
+    with zipfile.ZipFile(path, "a") as archive, pytest.warns(UserWarning, match="Duplicate name"):
+        archive.writestr("[Content_Types].xml", types)
+    with pytest.raises(InputError, match=r"parts named twice: \[Content_Types\].xml"):
+        read_article(path)
+
+
+def test_lists_nested_past_the_parsers_depth_are_read_whole_or_refused_in_one_line(tmp_path: Path) -> None:
+    items = "".join("<ul><li>Butir kegiatan nomor satu di kota.</li>" for _ in range(140)) + "</ul>" * 140
+    page = f"<html><body><article><h1>Rilis</h1><p>{_PARAGRAPH.format(1)[3:-4]}</p>{items}</article></body></html>"
+    path = tmp_path / "daftar.html"
+    path.write_text(page, encoding="utf-8")
+    try:
+        article = read_article(path)
+    except InputError as error:
+        assert "nested too deep" in str(error) and "\n" not in str(error)
+    else:
+        assert sum(1 for block in article.blocks if block.kind == "list_item") == 140
+
+
+def test_a_page_of_too_many_elements_is_refused_before_extraction(tmp_path: Path) -> None:
+    from pipeline.reading.html import MAX_HTML_ELEMENTS
+
+    path = tmp_path / "besar.html"
+    path.write_text("<html><body><p>" + "<span>kata</span> " * (MAX_HTML_ELEMENTS + 10) + "</p></body></html>", encoding="utf-8")
+    with pytest.raises(InputError, match="elements, more than"):
+        read_article(path)
