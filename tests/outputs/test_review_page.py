@@ -419,7 +419,7 @@ def test_the_translation_digest_changes_with_any_row_s_translation():
     from pipeline.article import Article, Block, Sentence
     from pipeline.outputs.review_page import _translation_digest
 
-    article = Article(blocks=[Block("paragraph", "Satu. Dua.", sentences=[Sentence("Satu.", en="One."), Sentence("Dua.", en="Two.")])])
+    article = Article(None, "a", blocks=[Block("paragraph", "Satu. Dua.", sentences=[Sentence("Satu.", en="One."), Sentence("Dua.", en="Two.")])])
     before = _translation_digest(article)
     article.blocks[0].sentences[1].zh = "二。"
     assert _translation_digest(article) != before
