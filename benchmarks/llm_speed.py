@@ -32,11 +32,12 @@ Hy-MT2.
 """
 
 import argparse
-import multiprocessing
 import resource
 import tempfile
 import time
 from pathlib import Path
+
+from benchmarks.children import in_child
 
 
 def build_shaped_model(folder: Path, size: str, tokens: int) -> Path:
@@ -112,16 +113,6 @@ def _run(folder: str, device: str, setting: str, batch: int, sentences: int, tok
                  "lengths": [answer.tokens for answer in answers]})
 
 
-def _in_child(target, *args):
-    context = multiprocessing.get_context("spawn")
-    results = context.Queue()
-    process = context.Process(target=target, args=(*args, results))
-    process.start()
-    result = results.get()
-    process.join()
-    return result
-
-
 def _build(folder: str, size: str, tokens: int, results) -> None:
     started = time.perf_counter()
     build_shaped_model(Path(folder), size, tokens)
@@ -149,13 +140,13 @@ def main() -> None:
           f"{args.tokens} output tokens each, greedy; warta's batches of up to {batch}")
     with tempfile.TemporaryDirectory() as temporary:
         folder = str(Path(temporary) / "hy-mt2-shape")
-        print(f"built and saved the random-weight model in {_in_child(_build, folder, args.shape, args.tokens):.1f} s")
+        print(f"built and saved the random-weight model in {in_child(_build, folder, args.shape, args.tokens):.1f} s")
         reference: list[str] | None = None
         for setting in settings:
             rates = {}
             for label, size in (("one at a time", 1), ("warta", batch)):
                 count = min(args.single_sentences or args.sentences, args.sentences) if size == 1 else args.sentences
-                result = _in_child(_run, folder, args.device, setting, size, count, args.tokens)
+                result = in_child(_run, folder, args.device, setting, size, count, args.tokens)
                 rates[label] = count / result["seconds"]
                 produced = sum(result["lengths"])
                 print(f"{setting:>9} {label:>13}: {rates[label]:6.2f} sentences/s  {produced / result['seconds']:7.1f} tokens/s  "

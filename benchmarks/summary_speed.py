@@ -26,13 +26,14 @@ GPU memory on CUDA) for each way.
 """
 
 import argparse
-import multiprocessing
 import resource
 import tempfile
 import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+
+from benchmarks.children import in_child
 
 
 @dataclass(frozen=True)
@@ -129,16 +130,6 @@ def _run(folder: str, device: str, batch: int, articles: int, prompt_tokens: int
                  "dtype": str(next(summarizer.model.parameters()).dtype)})
 
 
-def _in_child(target, *args):
-    context = multiprocessing.get_context("spawn")
-    results = context.Queue()
-    process = context.Process(target=target, args=(*args, results))
-    process.start()
-    result = results.get()
-    process.join()
-    return result
-
-
 def _build(folder: str, shape_name: str, summary_tokens: int, results) -> None:
     started = time.perf_counter()
     build_shaped_chat(Path(folder), SHAPES[shape_name], summary_tokens)
@@ -163,9 +154,9 @@ def main() -> None:
     print(f"{args.articles} articles of {args.prompt_tokens} prompt tokens, summaries of {args.summary_tokens} tokens, greedy")
     with tempfile.TemporaryDirectory() as temporary:
         folder = str(Path(temporary) / "summarizer")
-        print(f"built and saved the random-weight model in {_in_child(_build, folder, args.shape, args.summary_tokens):.1f} s")
+        print(f"built and saved the random-weight model in {in_child(_build, folder, args.shape, args.summary_tokens):.1f} s")
         for label, batch in (("batch 1", 1), (f"batch {args.batch}", args.batch)):
-            result = _in_child(_run, folder, args.device, batch, args.articles, args.prompt_tokens, args.summary_tokens)
+            result = in_child(_run, folder, args.device, batch, args.articles, args.prompt_tokens, args.summary_tokens)
             per_article = result["seconds"] / args.articles
             tokens_per_second = args.articles * args.summary_tokens / result["seconds"]
             print(f"{label:>9}: {per_article:7.2f} s/article  {tokens_per_second:7.1f} summary tokens/s  "

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from models.backends.base import length_sorted_batches
 from models.errors import ModelError
 from models.loading import LoadedModel
 
@@ -167,29 +168,13 @@ class ChatModel:
         """
         limits = max_new_tokens if isinstance(max_new_tokens, list) else [max_new_tokens] * len(prompts)
         results: list[Generated | None] = [None] * len(prompts)
-        for batch in self._batches([len(ids) for ids in prompts]):
+        for batch in length_sorted_batches([len(ids) for ids in prompts], self.batch_prompts, self.batch_tokens):
             answers = self._run_batch([prompts[i] for i in batch], max(limits[i] for i in batch))
             for index, answer in zip(batch, answers, strict=True):
                 results[index] = answer
             if on_progress:
                 on_progress(len(batch))
         return [result for result in results if result is not None]
-
-    def _batches(self, lengths: list[int]) -> list[list[int]]:
-        # Longest first, so the first batch shows at once whether memory suffices; a batch
-        # keeps to both the prompt and the padded-token budget.
-        order = sorted(range(len(lengths)), key=lambda i: lengths[i], reverse=True)
-        batches: list[list[int]] = []
-        current: list[int] = []
-        for index in order:
-            widest = lengths[current[0]] if current else lengths[index]
-            if current and (len(current) >= self.batch_prompts or (len(current) + 1) * widest > self.batch_tokens):
-                batches.append(current)
-                current = []
-            current.append(index)
-        if current:
-            batches.append(current)
-        return batches
 
     def _run_batch(self, prompts: list[list[int]], max_new_tokens: int) -> list[Generated]:
         import torch

@@ -198,14 +198,7 @@ def load_model(name: str, offline: bool = False, kind: str = "seq2seq") -> Loade
         return LoadedModel(name, local_revision(folder), weights, tokenizer, model, folder)
     check_model_name(name)
     if cached_revision(name) is None:
-        if offline:
-            raise ModelError(
-                f"model '{name}' is not in the local Hugging Face cache and --offline forbids downloading it; "
-                f"run 'python run.py models download' on a machine with network access, or pass --model PAIR=/path/to/folder"
-            )
-        check_hub_reachable(name)
-        log.info("downloading %s from the Hugging Face hub", name)
-        _download(name, kind)
+        _fetch(name, offline, kind)
     revision, snapshot = cached_snapshot(name) or ("unknown", Path(name))
     weights_folder, where = snapshot, ""
     if not _has_safetensors(snapshot):
@@ -215,6 +208,18 @@ def load_model(name: str, offline: bool = False, kind: str = "seq2seq") -> Loade
             where = f" from {ref} ({weights_folder.name[:12]})"
     tokenizer, model, weights = _load_folder(snapshot, weights_folder, name, kind)
     return LoadedModel(name, str(revision), weights + where, tokenizer, model, snapshot)
+
+
+def _fetch(name: str, offline: bool, kind: str) -> None:
+    """Download hub model ``name`` into the cache (it is not there yet), or say why not."""
+    if offline:
+        raise ModelError(
+            f"model '{name}' is not in the local Hugging Face cache and --offline forbids downloading it; "
+            f"run 'python run.py models download' on a machine with network access, or pass --model PAIR=/path/to/folder"
+        )
+    check_hub_reachable(name)
+    log.info("downloading %s from the Hugging Face hub", name)
+    _download(name, kind)
 
 
 def model_family(name: str, offline: bool = False) -> Family:
@@ -234,14 +239,7 @@ def model_family(name: str, offline: bool = False) -> Family:
     else:
         check_model_name(name)
         if cached_revision(name) is None:
-            if offline:
-                raise ModelError(
-                    f"model '{name}' is not in the local Hugging Face cache and --offline forbids downloading it; "
-                    f"run 'python run.py models download' on a machine with network access, or pass --model PAIR=/path/to/folder"
-                )
-            check_hub_reachable(name)
-            log.info("downloading %s from the Hugging Face hub", name)
-            _download(name, "auto")
+            _fetch(name, offline, "auto")
         snapshot = cached_snapshot(name)
         folder = snapshot[1] if snapshot is not None else Path(name)
     if not (folder / "config.json").is_file():

@@ -128,6 +128,26 @@ def output_token_limit(longest_input: int, positions: int) -> int:
     return min(positions - 1, math.ceil(longest_input * OUTPUT_RATIO) + OUTPUT_SLACK)
 
 
+def length_sorted_batches(lengths: list[int], max_items: int, max_tokens: int) -> list[list[int]]:
+    """Indices of items grouped into batches, longest first, each within ``max_items`` and ``max_tokens`` padded tokens.
+
+    Longest first, so the first batch shows at once whether memory suffices; sorted by length,
+    so a batch pads little.
+    """
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i], reverse=True)
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for index in order:
+        widest = lengths[current[0]] if current else lengths[index]
+        if current and (len(current) >= max_items or (len(current) + 1) * widest > max_tokens):
+            batches.append(current)
+            current = []
+        current.append(index)
+    if current:
+        batches.append(current)
+    return batches
+
+
 class BatchedTranslator:
     """A loaded translation model; what both backends share.
 
@@ -234,19 +254,7 @@ class BatchedTranslator:
         return control
 
     def _batches(self, lengths: list[int]) -> list[list[int]]:
-        # Longest first, so the first batch shows at once whether memory suffices.
-        order = sorted(range(len(lengths)), key=lambda i: lengths[i], reverse=True)
-        batches: list[list[int]] = []
-        current: list[int] = []
-        for index in order:
-            longest = lengths[current[0]] if current else lengths[index]
-            if current and ((len(current) + 1) * longest > self.batch_tokens or len(current) >= self.batch_sentences):
-                batches.append(current)
-                current = []
-            current.append(index)
-        if current:
-            batches.append(current)
-        return batches
+        return length_sorted_batches(lengths, self.batch_sentences, self.batch_tokens)
 
     def _run_batch(self, encoded: list[list[int]], max_output_tokens: int, beams: int, control: Any) -> list[Translation]:
         # ``encoded``: the batch's token ids from ``encode`` (language control applied).
