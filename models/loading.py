@@ -215,7 +215,7 @@ def _fetch(name: str, offline: bool, kind: str) -> None:
     if offline:
         raise ModelError(
             f"model '{name}' is not in the local Hugging Face cache and --offline forbids downloading it; "
-            f"run 'python run.py models download' on a machine with network access, or pass --model PAIR=/path/to/folder"
+            f"run 'python run.py models download' (with the same --profile and --model options) on a machine with network access, or pass --model PAIR=/path/to/folder"
         )
     check_hub_reachable(name)
     log.info("downloading %s from the Hugging Face hub", name)
