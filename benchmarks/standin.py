@@ -77,11 +77,13 @@ _SHIFT = 13
 def encipher(text: str, target: str) -> str:
     """A translation every character of which changes and comes back with ``decipher``, and which
     passes the answer checks: letters rotated by 13 for English (no longer Indonesian words),
-    letters become Han characters for Chinese. Digits (the placeholders of protected spans),
-    punctuation and white space stay."""
+    letters become Han characters and full stops 。 for Chinese. Digits (the placeholders of
+    protected spans), other punctuation and white space stay."""
     out = []
     for character in text:
-        if character.isascii() and character.isalpha():
+        if target == "zh" and character == ".":
+            out.append("。")  # Chinese ends its sentences with its own full stop
+        elif character.isascii() and character.isalpha():
             if target == "zh":
                 out.append(chr(0x4E00 + ord(character)))
             else:
@@ -96,7 +98,9 @@ def decipher(text: str, target: str) -> str:
     """The text ``encipher`` was given."""
     out = []
     for character in text:
-        if target == "zh" and 0x4E00 + ord("A") <= ord(character) <= 0x4E00 + ord("z"):
+        if target == "zh" and character == "。":
+            out.append(".")
+        elif target == "zh" and 0x4E00 + ord("A") <= ord(character) <= 0x4E00 + ord("z"):
             out.append(chr(ord(character) - 0x4E00))
         elif target == "en" and character.isascii() and character.isalpha():
             base = ord("a") if character.islower() else ord("A")

@@ -147,7 +147,10 @@ class ChatModel:
 
     def prompt_ids(self, messages: list[dict[str, str]]) -> list[int]:
         """The token ids of a chat (user and, when given, system messages), ready for the assistant's answer."""
-        ids = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True, return_dict=False)
+        # enable_thinking=False: a model that can think first (Qwen3) answers at once; templates
+        # that know no such switch ignore it
+        ids = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True, return_dict=False,
+                                                 enable_thinking=False)
         if isinstance(ids, dict) or hasattr(ids, "keys"):
             ids = ids["input_ids"]
         return [int(token) for token in ids]

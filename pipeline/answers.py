@@ -31,13 +31,23 @@ from pipeline.sentences import split_sentences
 
 # A label a model puts before its answer, in the languages it may answer in.
 _LABEL = re.compile(
-    r"^\s*(?:\*\*)?(?:(?:english|chinese|simplified chinese|indonesian)\s+)?(?:translation|translated text|terjemahan|"
+    r"^\s*(?:\*\*)?(?:here\s+is\s+(?:the\s+)?|the\s+)?(?:(?:english|chinese|simplified chinese|indonesian)\s+)?(?:translation|translated text|terjemahan|"
     r"译文|翻译|中文翻译|英文翻译|翻译结果)\s*(?:\*\*\s*[:：]|[:：]\s*(?:\*\*)?)\s*",
     re.IGNORECASE,
 )
 _QUOTES = (('"', '"'), ("“", "”"), ("'", "'"), ("‘", "’"), ("「", "」"), ("『", "』"), ("«", "»"))
 _INVISIBLE = re.compile("[\u2060\u200b\ufeff]")
-_CHINESE_SENTENCE_END = re.compile(r"(?:[。！？!?]+|\.(?=\s))[”’」』）)]*")
+# a thinking block a model writes before its answer (Qwen3, when its template lets it think)
+_THINKING = re.compile(r"^\s*<think>.*?</think>\s*", re.DOTALL)
+_CHINESE_SENTENCE_END = re.compile(r"[。！？!?]+[”’」』）)]*")
+# a note the model adds about its translation, in brackets
+_NOTE = re.compile(r"[(（\[]\s*(?:note|catatan|translator'?s note|注|注释|译注|备注)\s*[:：]", re.IGNORECASE)
+# a piece of fewer words is no sentence of its own: "Lt." "Col." "Gov." split off by an abbreviation
+_SENTENCE_MIN_WORDS = 3
+# English abbreviations a translation writes that the Indonesian splitter does not know
+_ENGLISH_ABBREVIATION = re.compile(
+    r"\b(Gov|Lt|Col|Gen|Brig|Maj|Capt|Cpt|Sgt|Adm|Cmdr|Insp|Supt|Sen|Rep|Hon|Ret|Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec|"
+    r"approx|est|Dept|Corp|Ltd|Co|Jr|Sr|St|Ave|No|Nos|Vol|vs|etc|Mt|Ft)\.", re.IGNORECASE)
 # An answer far outside these bounds (its characters per source character) is not a translation
 # of the segment; the ``length`` flag's bounds are narrower (pipeline.qa.checks).
 _ANSWER_LENGTH = {"en": (0.2, 4.0), "zh": (0.05, 2.0)}
@@ -49,8 +59,8 @@ FALLBACK_FLAG, UNCHECKED_FLAG = "llm_fallback", "llm_unchecked"
 
 
 def clean_answer(answer: str, source: str) -> str:
-    """``answer`` without a label before it, quotes around it that the source lacks, invisible characters."""
-    text = _INVISIBLE.sub("", answer).strip()
+    """``answer`` without a thinking block or a label before it, quotes around it that the source lacks, invisible characters."""
+    text = _THINKING.sub("", _INVISIBLE.sub("", answer)).strip()
     text = _LABEL.sub("", text, count=1).strip()
     for opening, closing in _QUOTES:
         if len(text) > 2 and text.startswith(opening) and text.endswith(closing) and not source.strip().startswith(opening):
@@ -62,9 +72,15 @@ def clean_answer(answer: str, source: str) -> str:
 
 
 def _sentence_count(text: str, language: str) -> int:
+    # Sentences of their own: an abbreviation the splitter does not know ("Lt. Col.", "Gov.")
+    # makes a piece of a word or two, which is no sentence a model added.
     if language == "zh":
-        return max(1, len([end for end in _CHINESE_SENTENCE_END.finditer(text.strip()) if end.end() < len(text.strip())]) + 1)
-    return len(split_sentences(text)) or 1
+        text = text.strip()
+        ends = [end.end() for end in _CHINESE_SENTENCE_END.finditer(text)]
+        pieces = [text[start:end] for start, end in zip([0, *ends], [*ends, len(text)]) if text[start:end].strip()]
+        return max(1, sum(1 for piece in pieces if len(re.findall(r"\w", piece)) >= 4))
+    text = _ENGLISH_ABBREVIATION.sub(r"\1", text)
+    return max(1, sum(1 for piece in split_sentences(text) if len(piece.split()) >= _SENTENCE_MIN_WORDS))
 
 
 def _copied(source: str, answer: str) -> bool:
@@ -72,6 +88,12 @@ def _copied(source: str, answer: str) -> bool:
     # check; given back unchanged it is still untranslated when its words are Indonesian.
     same = " ".join(source.split()).casefold() == " ".join(answer.split()).casefold()
     return same and bool(indonesian_words(source.lower()))
+
+
+def _no_words(source: str, answer: str) -> bool:
+    # only digits and punctuation (a placeholder alone) for a source with words to translate
+    letters = re.compile(r"[^\W\d_]")
+    return not letters.search(answer) and len(letters.findall(source)) >= 4
 
 
 def answer_problem(source: str, answer: str, source_lang: str, target: str, context: tuple[str, ...] = ()) -> str | None:
@@ -89,8 +111,10 @@ def answer_problem(source: str, answer: str, source_lang: str, target: str, cont
         return "more lines than the source"
     if _sentence_count(answer, target) > _sentence_count(source, source_lang):
         return "more sentences than the source"
-    if is_untranslated(source, answer, target) or _copied(source, answer):
+    if is_untranslated(source, answer, target) or _copied(source, answer) or _no_words(source, answer):
         return "not in the target language"
+    if _NOTE.search(answer) and not _NOTE.search(source):
+        return "a note about the translation"
     if len(source) >= _ANSWER_LENGTH_MIN_SOURCE:
         low, high = _ANSWER_LENGTH[target]
         if not low <= len(answer) / len(source) <= high:

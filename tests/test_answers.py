@@ -25,6 +25,8 @@ ARTICLE = (
     ('"Yes" and "no".', "Ya dan tidak.", '"Yes" and "no".'),  # two quotations, not one quoted answer
     ("The\u2060 city.", "Kota.", "The city."),  # a word joiner copied from a defused prompt
     ("  The city.  ", "Kota.", "The city."),
+    ("Here is the translation: The city welcomed them.", "Kota menyambut mereka.", "The city welcomed them."),
+    ("<think>\n\n</think>\n\nThe city welcomed them.", "Kota menyambut mereka.", "The city welcomed them."),
 ])
 def test_clean_answer_strips_what_a_model_adds_around_a_translation(answer, source, cleaned):
     assert clean_answer(answer, source) == cleaned
@@ -47,6 +49,15 @@ SOURCE = "Pemerintah Kota Makassar menerima delegasi dari Guangzhou pada hari Se
     ("The delegation delegation delegation delegation arrived on Monday from Guangzhou city.", "en", (), "repeats itself in a loop"),
     ("Kerja Sama Onkologi Makassar The Makassar City Government received a delegation from Guangzhou on Monday.", "en",
      ("Kerja Sama Onkologi Makassar",), "repeats a context sentence"),
+    # abbreviations in a good translation are no extra sentences
+    ("卫生部长Budi G. Sadikin周一在望加锡接待了来自广州的代表团。", "zh", (), None),
+    ("Prof. Dr. Andi周一在望加锡接待了来自广州的代表团。", "zh", (), None),
+    ("Lt. Col. Andi and Brig. Gen. Budi received the delegation from Guangzhou on Jan. 5.", "en", (), None),
+    ("Gov. Andi received the Makassar delegation from Guangzhou on Monday.", "en", (), None),
+    # what a model adds about its translation
+    ("The Makassar City Government received a delegation from Guangzhou (Note: literal translation).", "en", (), "a note about the translation"),
+    ("望加锡市政府周一接待了来自广州的代表团（注：“Pemerintah Kota”意为市政府）", "zh", (), "a note about the translation"),
+    ("901", "zh", (), "not in the target language"),  # a placeholder alone
 ])
 def test_answer_problem_names_why_an_answer_cannot_be_used(answer, target, context, problem):
     assert answer_problem(SOURCE, answer, "id", target, context) == problem

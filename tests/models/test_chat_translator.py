@@ -100,3 +100,12 @@ def test_context_is_cut_to_its_token_budget_from_the_oldest_sentence(chat_models
     title, near = "Judul Rilis", "Kalimat sebelumnya."
     prompt = translator.prompt("Kalimat ini.", "id", "en", SegmentHints((title, long_sentence, near)))
     assert near in prompt and long_sentence not in prompt and title in prompt
+
+
+def test_a_model_that_can_think_is_asked_to_answer_at_once(chat_models: dict[str, Path]):
+    from models.loading import load_model
+    from models.chat import ChatModel
+
+    runner = ChatModel(load_model(str(chat_models["qwen3"]), kind="causal"))
+    text = runner.tokenizer.decode(runner.prompt_ids([{"role": "user", "content": "Halo"}]))
+    assert text.endswith("<|im_start|>assistant\n<think>\n\n</think>\n\n")
