@@ -238,11 +238,13 @@ class _Passes:
             return sentence.en if source == "en" and sentence.lang != "en" and sentence.en else sentence.text
 
         field = "id" if source == "id" else "en"
+        # do-not-translate names are protected spans already; the rest may need the model's attention
+        translated_terms = [term for term in self.terms if not is_do_not_translate(term)]
+        by_id = {term.id: term for term in self.terms}
         hints = []
         for sentence, text in zip(sentences, texts, strict=True):
             context = tuple(in_source(before) for before in self.contexts.get(id(sentence), ()) if in_source(before).strip())
-            found = find_terms(text, [term for term in self.terms if not is_do_not_translate(term)], field, affixes=field == "id")
-            by_id = {term.id: term for term in self.terms}
+            found = find_terms(text, translated_terms, field, affixes=field == "id") if translated_terms else []
             references = tuple(dict.fromkeys((span.text, getattr(by_id[span.term], target)) for span in found
                                              if getattr(by_id[span.term], target)))
             hints.append(SegmentHints(context, references))
