@@ -49,6 +49,7 @@ def _add_setting(parser: argparse.ArgumentParser, name: str, option: "Option", d
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand; the options of ``Settings`` come from its ``OPTIONS`` table."""
+    from pipeline.reading.formats import READABLE_SUFFIXES
     from pipeline.settings import OPTIONS, TRANSLATE, TRANSLATE_AND_MODELS, Settings
 
     defaults = Settings()
@@ -65,9 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("-v", "--verbose", action="store_true", help="log what happens")
 
     translate = commands.add_parser("translate", parents=[common], help="translate article files and folders",
-                                    description="Translate article files (.txt, .md, .docx, .html) and folders of them.")
+                                    description=f"Translate article files ({', '.join(READABLE_SUFFIXES)}) and folders of them.")
     translate.add_argument("inputs", nargs="+", type=Path, metavar="INPUT",
-                           help="article files (.txt .md .docx .html) and folders (walked recursively)")
+                           help=f"article files ({' '.join(READABLE_SUFFIXES)}) and folders (walked recursively; a file of "
+                                "another type is listed as failed with the reason)")
     translate.add_argument("-o", "--out", type=Path, default=Path("out"), help="output folder (default: out)")
     for name, option in OPTIONS.items():
         if option.commands == TRANSLATE:
@@ -131,17 +133,15 @@ def _translate(args: argparse.Namespace) -> int:
     from pipeline.batch import find_articles, format_summary, run_translate
     from pipeline.errors import UsageError
     from pipeline.orchestrator import Warta
-    from pipeline.reading import READABLE_SUFFIXES
 
     warta = Warta(_settings_from(args))  # checks every option before anything is read or written
     _check_output_folder(args.out)
     jobs, unreadable = find_articles(args.inputs, exclude=args.out)
     if not jobs and not unreadable:
-        # Nothing to do is a mistake in the command (a wrong folder, or files of another type),
-        # not a successful run: a nightly job must not report "0 done" as success for ever.
+        # Nothing to do is a mistake in the command (a wrong or empty folder), not a successful
+        # run: a nightly job must not report "0 done" as success for ever.
         raise UsageError(
-            f"{', '.join(map(str, args.inputs))}: no articles found (warta reads {' '.join(READABLE_SUFFIXES)} "
-            f"files; hidden files and folders are skipped)"
+            f"{', '.join(map(str, args.inputs))}: no articles found (the folders hold no files; hidden files and folders are skipped)"
         )
     result = run_translate(args.inputs, args.out, warta, quiet=args.quiet)
     # The table goes to standard output; each failure, as the README promises, to standard

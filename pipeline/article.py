@@ -11,7 +11,12 @@ from pathlib import Path
 from typing import Any
 
 #: The kinds of block the readers produce, in the words of ``aligned.tsv``'s ``kind`` column.
-BLOCK_KINDS = ("title", "heading", "paragraph", "list_item", "table_cell")
+#: ``header``, ``footer``, ``text_box`` and ``note`` (a footnote or endnote) are the parts of a
+#: document outside its text flow (a Word file's, a PDF's letterhead and footer): translated
+#: like the rest, but never taken for the body (the summary leaves them out).
+BLOCK_KINDS = ("title", "heading", "paragraph", "list_item", "table_cell", "header", "footer", "text_box", "note")
+#: The kinds that are outside the document's text flow.
+OUTSIDE_FLOW_KINDS = ("header", "footer", "text_box", "note")
 
 
 @dataclass
@@ -95,6 +100,8 @@ class Block:
             ``"*"``, ``"1)"``, ``"2."`` for list items, ``""`` otherwise.
         sentences: filled in by the sentence splitter.
         cell: for a ``table_cell``: (table, row, column), 0-based, so writers can rebuild the table.
+        place: where the block was found in a document that a writer fills in again in place
+            (for Word, ``reading.docx`` says how it is written); "" when the block has no such place.
     """
 
     kind: str
@@ -102,6 +109,7 @@ class Block:
     marker: str = ""
     sentences: list[Sentence] = field(default_factory=list)
     cell: tuple[int, int, int] | None = None
+    place: str = ""
 
 
 @dataclass
@@ -165,6 +173,9 @@ class Article:
         summary_model: the summarizer's name, revision, family, backend, device and weights
             when a model wrote the summary, else None.
         warnings: things a reviewer should know that are not errors.
+        left_out: the parts of the input that were not translated, each in a reader's words
+            ("2 comments (Word comments are not part of the release)"); shown on the review page,
+            the index and in ``report.json``, where a reviewer looks.
         timings: seconds spent per stage.
     """
 
@@ -178,13 +189,20 @@ class Article:
     summary_method: str = "extractive"
     summary_model: dict[str, str] | None = None
     warnings: list[str] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def title(self) -> str | None:
-        """The title block's text, or None when the article has no title."""
-        if self.blocks and self.blocks[0].kind == "title":
-            return self.blocks[0].text
+        """The title block's text, or None when the article has no title.
+
+        The title is the first block of the text flow, after the header blocks (a letterhead) if any.
+        """
+        for block in self.blocks:
+            if block.kind == "title":
+                return block.text
+            if block.kind not in OUTSIDE_FLOW_KINDS:
+                return None
         return None
 
     def sentences(self) -> list[Sentence]:

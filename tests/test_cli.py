@@ -149,7 +149,7 @@ def test_usage_errors_exit_2_with_one_line_each(tmp_path: Path, sample_article):
     a_file.write_text("not a folder")
     empty_folder = tmp_path / "no-articles"
     empty_folder.mkdir()
-    (empty_folder / "notes.pdf").write_bytes(b"%PDF")
+    (empty_folder / ".notes.txt").write_text("Catatan tersembunyi.\n", encoding="utf-8")  # hidden: not an input
     bad_glossary = tmp_path / "glossary.tsv"
     bad_glossary.write_text("id\ten\tzh\nTiongkok China\n", encoding="utf-8")
     out = ("-o", tmp_path / "out")
@@ -173,7 +173,7 @@ def test_usage_errors_exit_2_with_one_line_each(tmp_path: Path, sample_article):
         (("translate", sample_article, *out, "--fallback-model", "fr-en=Helsinki-NLP/opus-mt-fr-en"),
          "--fallback-model takes the pairs id-en, en-zh, id-zh; got fr-en"),
         (("translate", sample_article, *out, "--fallback-model", "id-en=./typo"), "./typo: no such model folder"),
-        (("translate", empty_folder, *out), f"{empty_folder}: no articles found (warta reads .txt"),
+        (("translate", empty_folder, *out), f"{empty_folder}: no articles found (the folders hold no files"),
     ]
     for args, message in cases:
         result = run_cli(*args)

@@ -21,7 +21,6 @@ from pipeline.batch.names import folder_inside, safe_name
 from pipeline.batch.state import BatchState, path_key, printable
 from pipeline.errors import InputError, UsageError
 from pipeline.outputs.index_page import INDEX_NAME
-from pipeline.reading import ARTICLE_SUFFIXES
 
 log = logging.getLogger(__name__)
 
@@ -48,11 +47,11 @@ class ArticleJob:
 def find_articles(inputs: list[Path], exclude: Path | None = None) -> tuple[list[ArticleJob], list[tuple[str, str]]]:
     """The article files among ``inputs``: files as given, folders walked recursively.
 
-    Hidden files and folders (starting with ``.``), files of types warta does not read, warta
-    output folders (they hold ``.warta-output``) and ``exclude`` (this run's output folder) are
-    left out; when ``exclude`` is itself an input folder, its files are read but not its
-    output folders or ``index.html``. Files named directly are kept whatever their type, so the
-    user hears why one cannot be read. A file named twice (or named and found in a folder) is
+    Hidden files and folders (starting with ``.``), warta output folders (they hold
+    ``.warta-output``) and ``exclude`` (this run's output folder) are left out; when ``exclude``
+    is itself an input folder, its files are read but not its output folders or
+    ``index.html``. Every other file is a job whatever its type, so that the user hears why one
+    cannot be read (its reader refuses it) instead of never hearing of it. A file named twice (or named and found in a folder) is
     one job. Names are unique within the run; ``assign_names`` settles them against the state.
 
     Returns:
@@ -87,7 +86,10 @@ def find_articles(inputs: list[Path], exclude: Path | None = None) -> tuple[list
                 )
                 for file_name in sorted(files):
                     path = here / file_name
-                    if file_name.startswith(".") or path.suffix.lower() not in ARTICLE_SUFFIXES:
+                    # Every file but a hidden one is an input: one that warta cannot read is
+                    # listed as failed with the reason (reading says which types it reads),
+                    # never passed over in silence.
+                    if file_name.startswith("."):
                         continue
                     if root == excluded and here == given and file_name == INDEX_NAME:
                         continue  # this run's own index page

@@ -52,7 +52,8 @@ def _style(document: Any, *names: str) -> str | None:
     return next((name for name in names if name in available), None)
 
 
-def _set_chinese(document: Any) -> None:
+def set_chinese_fonts(document: Any) -> None:
+    """Make every style of ``document`` write East Asian text in ``CHINESE_FONT``, proofed as zh-CN."""
     from docx.oxml.ns import qn
 
     for style in document.styles:
@@ -107,7 +108,7 @@ def render_docx(article: Article, language: str) -> bytes:
     """The bytes of ``<language>.docx`` for a translated article (``en`` or ``zh``)."""
     document = _start_document(article)
     if language == "zh":
-        _set_chinese(document)
+        set_chinese_fonts(document)
     pending: list[tuple[Block, str]] = []  # cells of the table being collected
     for block in article.blocks:
         text = join_pieces([getattr(sentence, language) for sentence in block.sentences])
@@ -128,4 +129,4 @@ def render_docx(article: Article, language: str) -> bytes:
     return buffer.getvalue()
 
 
-__all__ = ["CHINESE_FONT", "render_docx"]
+__all__ = ["CHINESE_FONT", "render_docx", "set_chinese_fonts"]

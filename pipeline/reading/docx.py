@@ -30,8 +30,9 @@ from typing import Any
 from pipeline.article import Article, Block
 from pipeline.errors import InputError
 from pipeline.files import read_limited
+from pipeline.reading.formats import size_limit
 
-MAX_DOCX_BYTES = 50 * 1024 * 1024
+MAX_DOCX_BYTES = size_limit(".docx")
 #: The XML parts together (the body, styles, numbering, headers, notes, relationships): what is
 #: parsed, and so what reading time grows with. A press release's document.xml is tens to a few
 #: hundred KB, a long report's a few MB, a large template's styles.xml one or two MB; 32 MiB

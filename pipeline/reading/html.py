@@ -21,9 +21,10 @@ from typing import Any
 from pipeline.article import Article, Block
 from pipeline.errors import InputError
 from pipeline.files import read_limited
+from pipeline.reading.formats import size_limit
 
 #: No press-release page is this large; a bigger file is refused before it is parsed.
-MAX_HTML_BYTES = 10 * 1024 * 1024
+MAX_HTML_BYTES = size_limit(".html")
 
 
 def _text(element: Any, skip: tuple[str, ...] = ()) -> str:
