@@ -172,6 +172,8 @@ class Article:
         summary_method: ``extractive`` or ``abstractive``: how the summary was made.
         summary_model: the summarizer's name, revision, family, backend, device and weights
             when a model wrote the summary, else None.
+        summary_fallback: why the summary is extractive when an abstractive one was asked for
+            (the summarizer wrote nothing, looped, or the article could not fit); "" otherwise.
         warnings: things a reviewer should know that are not errors.
         left_out: the parts of the input that were not translated, each in a reader's words
             ("2 comments (Word comments are not part of the release)"); shown on the review page,
@@ -188,6 +190,7 @@ class Article:
     summary: list[SummarySentence] = field(default_factory=list)
     summary_method: str = "extractive"
     summary_model: dict[str, str] | None = None
+    summary_fallback: str = ""
     warnings: list[str] = field(default_factory=list)
     left_out: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)

@@ -14,7 +14,9 @@ Pj., Ns., Kombes Pol., No., ...), also when several are written together ("Prof.
 after an initial ("B. J. Habibie", "B.J. Habibie"). After a degree written behind a name
 (S.H., M.Si., Sp.PD., Ph.D.), a company form (Tbk.) or dll./dkk., a sentence ends only when a
 capitalised word follows that is not another degree: "Budi, S.H. Ia hadir." is two sentences,
-"Budi, S.H. M.H. hadir." and "Budi, M.A. (Ketua Tim) hadir." one. "Budi, M.A. Ketua Tim itu
+"Budi, S.H. M.H. hadir." and "Budi, M.A. (Ketua Tim) hadir." one; degrees written without
+their inner dots ("MH. Kes.") are listed too. Inside brackets, a short capitalised word before
+a period is an abbreviation ("(Ed. Nurul)"). "Budi, M.A. Ketua Tim itu
 hadir." (no comma before the role) is read as two: the text alone cannot tell it from a new
 sentence, and a role is normally set off by a comma or a bracket.
 ``tests/test_sentences.py`` holds the table of cases this promises.
@@ -91,12 +93,23 @@ def _opens_sentence(match: re.Match[str]) -> bool:
     return first.isdigit() and match.group("opening") not in ("(", "[")
 
 
+def _inside_brackets(text: str, position: int) -> bool:
+    """True when ``position`` is inside a round or square bracket opened in the same block and not yet closed."""
+    before = text[:position]
+    return before.count("(") > before.count(")") or before.count("[") > before.count("]")
+
+
 def _period_after_abbreviation(text: str, match: re.Match[str]) -> bool:
     # True when the period ends an abbreviation after which this sentence goes on.
     if match.group("terminal") != "." or match.group("closing"):
         return False
-    word_start = max(text.rfind(" ", 0, match.start()), text.rfind("(", 0, match.start())) + 1
+    # a word starts after a space, a bracket or a slash ("Andi/Ed. Nurul": two credits in one bracket)
+    word_start = max(text.rfind(" ", 0, match.start()), text.rfind("(", 0, match.start()), text.rfind("/", 0, match.start())) + 1
     word = text[word_start : match.start()].lstrip("\"“‘'«[")
+    if word.isalpha() and len(word) <= 4 and word[0].isupper() and _inside_brackets(text, match.start()):
+        # A short capitalised word before a period inside brackets is an abbreviation
+        # ("(Ed. Nurul)", "(Sumber: Kemenkes RI/Ket. Foto)"): a bracket's note is never cut in two.
+        return True
     if len(word) == 1 and word.isupper():
         return True  # an initial, as in "B. J. Habibie" or "H. Abdul"
     never_final, may_end = _abbreviations()

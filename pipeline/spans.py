@@ -66,6 +66,16 @@ _HASHTAG = re.compile(r"(?<![\w&#])#\w*[^\W\d_]\w*")
 _PHONE = re.compile(
     r"(?<![\w+])(?:\+\d{1,3}[\s.-]?(?:\(0?\d{1,4}\)[\s.-]?)?|\(\+\d{1,3}\)[\s.-]?|\(0\d{1,4}\)[\s.-]?|0)\d[\d\s.-]{4,}\d(?![\w])"
 )
+# A number given as a contact: a hotline, call centre or short service number (``1500-567``,
+# ``119 ext 9``, ``14045``) has too few digits for ``_PHONE`` and no leading 0, so it is known by
+# the word that introduces it ("hotline", "call center", "telepon", "hubungi", "WA" ...). Only the
+# number is the span; it needs three digits, so "hubungi 2 petugas" is text.
+_CONTACT_NUMBER = re.compile(
+    r"(?i:\b(?:hotline|call[\s-]?cent(?:er|re)|contact[\s-]?cent(?:er|re)|pusat\s+panggilan|layanan\s+(?:pengaduan|darurat|informasi)"
+    r"|nomor\s+(?:telepon|darurat|pengaduan|layanan)|telp|telepon|tel|phone|hubungi|kontak|whatsapp|wa|sms|fax|faks|ext)\b"
+    r"\.?\s*:?\s*(?:di\s+|ke\s+)?(?:nomor\s+|no\.\s*)?)"
+    r"(?P<number>(?<![\w+])\+?\d[\d.-]*\d(?:\s(?:ext\.?|ext)\s?\d+)?)(?![\w])"
+)
 # Dates, date ranges and times of day that the phone pattern would take: ``01-06-2025``,
 # ``01.06.2025-05.06.2025``, ``08.00-16.00``.
 _DATE = r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}"
@@ -169,6 +179,10 @@ def find_spans(text: str, keep: Iterable[str] = ()) -> list[Span]:
                 continue
             if value:
                 found.append(Span(match.start(), match.start() + len(value), kind, value, value))
+    for match in _CONTACT_NUMBER.finditer(text):
+        value = match.group("number").rstrip(".-")
+        if sum(character.isdigit() for character in value) >= 3 and not _NOT_PHONE.fullmatch(value):
+            found.append(Span(match.start("number"), match.start("number") + len(value), "phone", value, value))
     return resolve_overlaps(found)
 
 

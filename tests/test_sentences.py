@@ -10,6 +10,27 @@ import pytest
 from pipeline.sentences import split_sentences
 
 CASES = [
+    # --- degrees and credits as releases write them ------------------------------------------
+    pytest.param(
+        "Acara dibuka oleh dr. Rina Sari, MH. Kes. yang mewakili Kepala Dinas. Peserta berjumlah 120 orang.",
+        ["Acara dibuka oleh dr. Rina Sari, MH. Kes. yang mewakili Kepala Dinas.", "Peserta berjumlah 120 orang."],
+        id="degrees-without-inner-dots-MH-Kes",
+    ),
+    pytest.param(
+        "Turut hadir Budi Santoso, SH. MH. dan Ani, SKM. MKes. Mereka mewakili dinas.",
+        ["Turut hadir Budi Santoso, SH. MH. dan Ani, SKM. MKes.", "Mereka mewakili dinas."],
+        id="degree-chains-without-inner-dots",
+    ),
+    pytest.param(
+        "Kegiatan berlangsung lancar. (Rep. Andi Saputra/Ed. Nurul Hidayah)",
+        ["Kegiatan berlangsung lancar.", "(Rep. Andi Saputra/Ed. Nurul Hidayah)"],
+        id="credit-line-in-brackets-never-split",
+    ),
+    pytest.param(
+        "Vaksin diberikan gratis (Sumber: Kemenkes RI/Ket. Foto: Humas). Warga diminta datang.",
+        ["Vaksin diberikan gratis (Sumber: Kemenkes RI/Ket. Foto: Humas).", "Warga diminta datang."],
+        id="abbreviation-inside-brackets",
+    ),
     # --- titles and abbreviations that never end a sentence -------------------------------
     pytest.param(
         "Prof. Dr. Ir. H. Ahmad Yani, S.H., M.Si. membuka acara. Ia menyampaikan sambutan.",

@@ -41,6 +41,10 @@ from tests.test_translation import StandIn, StandInPool, article_of, to_chinese
         ("Harga paket 2 kg @Rp15.000 sudah termasuk ongkos kirim.", []),
         ("Ikuti (@dinkes_sulsel) dan @pemkot.makassar.", [("handle", "@dinkes_sulsel"), ("handle", "@pemkot.makassar")]),
         ("Hubungi (+62) 811-4455-6677 untuk pendaftaran.", [("phone", "(+62) 811-4455-6677")]),
+        # hotlines and service numbers are too short for a phone number: the word before them says what they are
+        ("Hubungi hotline 1500-567 atau call center 119 ext 9.", [("phone", "1500-567"), ("phone", "119 ext 9")]),
+        ("Layanan pengaduan di nomor 14045, WA: 0811-1500-567.", [("phone", "14045"), ("phone", "0811-1500-567")]),
+        ("Hubungi 2 petugas jaga; telepon pada 2025 ditambah.", []),
     ],
 )
 def test_find_spans(text: str, expected: list[tuple[str, str]]) -> None:

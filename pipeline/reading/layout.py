@@ -23,6 +23,8 @@ _RULE = re.compile(r"^\s*([-*_=])(\s*\1){2,}\s*$")  # "---", "***", "___": a hor
 # line under the wrap width (72-100 columns in practice), except a line holding one word too
 # long to break (a URL), which a wrapper puts on a line of its own.
 _WRAP_WIDTH = 100
+# A line that ends with room for the next word and a quarter of the width to spare was not wrapped.
+_LINE_END_SHARE = 0.75
 _MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _LIST_ITEM = re.compile(r"^\s*([-*+•]|\d{1,3}[.)])\s+(\S.*)$")
 
@@ -48,7 +50,39 @@ def is_hard_wrapped(groups: list[list[str]]) -> bool:
     return all(len(line) <= _WRAP_WIDTH or " " not in line for group in multi_line for line in group)
 
 
-def blocks_of_group(group: list[str], hard_wrapped: bool) -> list[Block]:
+def wrap_width(groups: list[list[str]]) -> int | None:
+    """The width a hard-wrapped text was wrapped at: its longest line with a space among the
+    groups of several lines; None when there is none."""
+    widths = [len(line) for group in groups if len(group) > 1 for line in group if " " in line]
+    return max(widths) if widths else None
+
+
+def _breaks_are_line_ends(group: list[str], width: int) -> bool:
+    # A wrapper breaks a line only where the next word would not fit. A group in which the next
+    # word would have fitted easily after every line (a sign-off: "Plt. Kepala Biro ..." /
+    # "drg. Murti Utami, MPH.", an address) was written line by line. One break that looks like
+    # a wrap makes the whole group prose, as before: a sentence cut in two is the worse mistake.
+    # A next line that opens lower case goes on the sentence ("dibuka mulai" / "bulan depan."),
+    # unless it opens with a title (dr., drg., Ir.).
+    def line_end(line: str, following: str) -> bool:
+        first = following.split(" ", 1)[0]
+        opens = first[:1].isupper() or first[:1].isdigit() or (first.endswith(".") and len(first) <= 5)
+        return opens and len(line) + 1 + len(first) <= _LINE_END_SHARE * width
+
+    return all(line_end(line, following) for line, following in zip(group, group[1:]))
+
+
+def blocks_of_group(group: list[str], hard_wrapped: bool, width: int | None = None) -> list[Block]:
+    """The blocks of one group of lines (lines between blank lines).
+
+    Args:
+        group: the lines, stripped.
+        hard_wrapped: the text is hard-wrapped, so a line break inside a paragraph is a wrap.
+        width: the text's wrap width (``wrap_width``); with it, a group whose lines all end well
+            short of it keeps its lines as blocks of their own.
+    """
+    if hard_wrapped and width is not None and len(group) > 1 and _breaks_are_line_ends(group, width):
+        hard_wrapped = False
     blocks: list[Block] = []
     for line in group:
         heading = _MARKDOWN_HEADING.match(line)

@@ -14,7 +14,7 @@ from pipeline.errors import InputError
 from pipeline.files import read_limited
 from pipeline.reading.decoding import decode_text
 from pipeline.reading.formats import size_limit
-from pipeline.reading.layout import blocks_of_group, is_hard_wrapped, line_groups, mark_title_and_headings
+from pipeline.reading.layout import blocks_of_group, is_hard_wrapped, line_groups, mark_title_and_headings, wrap_width
 from pipeline.reading.markdown import markdown_blocks
 
 #: Larger text files are refused: no press release is this long, and a mistaken
@@ -96,9 +96,10 @@ def parse_article_text(text: str, name: str, source: Path | None = None, markdow
         if not groups:
             raise InputError(f"{source or name}: the file is empty")
         hard_wrapped = is_hard_wrapped(groups)
+        width = wrap_width(groups) if hard_wrapped else None
         blocks = []
         for group in groups:
-            blocks.extend(blocks_of_group(group, hard_wrapped))
+            blocks.extend(blocks_of_group(group, hard_wrapped, width))
         blocks, removed = _without_pasted_markup(blocks)
     blocks = [block for block in blocks if block.text.strip()]
     if not blocks:

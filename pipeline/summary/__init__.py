@@ -13,6 +13,7 @@ from typing import Protocol
 from models.pool import ModelPool
 from models.summarizer import Summarizer
 from pipeline.article import Article
+from pipeline.qa.checks import has_repetition
 from pipeline.summary.abstractive import (
     TOKENS_PER_SENTENCE,
     SummaryPrompt,
@@ -73,11 +74,8 @@ def summarize_articles(articles: list[Article], options: SummaryOptions, pool: M
     too_long = [len(ids) > room for _, ids, _ in fitted]
     for article, (_, ids, _), skip in zip(articles, fitted, too_long, strict=True):
         if skip:
-            article.warnings.append(
-                f"summary: even cut down, the article takes {len(ids)} tokens, more than the summarizer's context leaves "
-                f"for it ({room}); the extractive summary is given instead"
-            )
-            summarize_article(article, options.summary_sentences)
+            _fall_back(article, options, f"even cut down, the article takes {len(ids)} tokens, more than the summarizer's "
+                                         f"context leaves for it ({room})")
     chosen = [(article, fit) for article, fit, skip in zip(articles, fitted, too_long, strict=True) if not skip]
     answers = summarizer.generate([ids for _, (_, ids, _) in chosen], max_new_tokens) if chosen else []
     for (article, (prompt, _, budget)), answer in zip(chosen, answers, strict=True):
@@ -87,21 +85,37 @@ def summarize_articles(articles: list[Article], options: SummaryOptions, pool: M
                 f"it was given {len(prompt.given)} of {prompt.total_sentences} sentences, the most central of each part "
                 f"from start to end (--summary-input-tokens)"
             )
+        summary = written_summary(article, answer.text)
+        # One reason only: an empty answer that also hit the length limit "wrote nothing".
+        if not summary:
+            _fall_back(article, options, "the summarizer wrote nothing")
+            continue
+        looping = next((item.id for item in summary if has_repetition(item.id, "id")), None)
+        if looping is not None:
+            shown = looping if len(looping) <= 60 else f"{looping[:60]}…"
+            _fall_back(article, options, f"the summarizer's answer repeats itself in a loop ({shown!r})")
+            continue
         if answer.hit_length_limit:
             article.warnings.append(
                 f"summary: the summarizer stopped at its length limit of {max_new_tokens} tokens; the last summary sentence may be cut"
             )
-        article.summary = written_summary(article, answer.text)
+        article.summary = summary
         article.summary_method, article.summary_model = "abstractive", summarizer.info.as_dict()
-        if not article.summary:
-            article.warnings.append("summary: the summarizer wrote nothing; the extractive summary is given instead")
-            summarize_article(article, options.summary_sentences)
     written = [article for article in articles if article.summary_method == "abstractive"]
     translations = [translation_article(article) for article in written]
     translate_articles(translations, pool, options.targets, options.beams)
     for article, translated in zip(written, translations, strict=True):
         take_translations(article, translated)
         trace_summary(article)
+
+
+def _fall_back(article: Article, options: SummaryOptions, reason: str) -> None:
+    """Give ``article`` the extractive summary instead of a written one, and say why where it is seen."""
+    article.summary_fallback = reason
+    article.warnings.append(f"summary: {reason}; the extractive summary is given instead")
+    # On the console too: the user asked for an abstractive summary and must hear they did not get one.
+    log.warning("%s: --summary abstractive gave the extractive summary instead: %s", article.name, reason)
+    summarize_article(article, options.summary_sentences)
 
 
 def _fitting_prompt(article: Article, options: SummaryOptions, summarizer: Summarizer, room: int) -> tuple[SummaryPrompt, list[int], int]:

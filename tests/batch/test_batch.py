@@ -71,7 +71,8 @@ def test_walk_names_outputs_by_relative_path_and_skips_hidden(tmp_path: Path):
     names = [job.name for job in jobs]
     assert "2024/05/rilis" in names and "2024/06/rilis" in names
     assert "a" in names and "a.txt" in names  # same stem, two suffixes: both kept, distinct
-    assert not any("hidden" in name or name.endswith("pdf") for name in names)
+    assert not any("hidden" in name for name in names)
+    assert "notes" in names  # a broken PDF is an input: its reader says why it cannot be read
     assert len(names) == len(set(names)) and unreadable == []
 
 
@@ -82,7 +83,7 @@ def test_batch_isolates_failures_resumes_and_redoes_only_what_changed(tiny_model
     first = run_translate([tmp_path / "in"], out, warta, quiet=True)
 
     failed = {Path(path).name: reason for path, reason in first.failed}
-    assert set(failed) == {"kosong.txt", "gambar.txt", "english.txt", "chinese.txt"}
+    assert set(failed) == {"kosong.txt", "gambar.txt", "english.txt", "chinese.txt", "notes.pdf"}
     assert "empty" in failed["kosong.txt"] and "binary" in failed["gambar.txt"]
     assert "English (en)" in failed["english.txt"] and "Chinese" in failed["chinese.txt"]
     assert sorted(first.done) == sorted(articles)
@@ -128,7 +129,7 @@ def test_cli_exit_status_and_final_table(tiny_models, tmp_path: Path):
                      "--model", f"id-en={tiny_models['id-en']}", "--model", f"en-zh={tiny_models['en-zh']}")
     assert result.returncode == 1
     table = result.stdout
-    assert "done         6" in table and "failed       4" in table and "sentences/min" in table
+    assert "done         6" in table and "failed       5" in table and "sentences/min" in table
     assert f"warta: {tmp_path / 'in' / 'bad' / 'kosong.txt'}: the file is empty" in result.stderr.splitlines()
     # not a terminal: plain log lines, one per article
     assert result.stderr.count("] done ") == 6 and "\r" not in result.stderr

@@ -19,7 +19,32 @@ def test_the_weakest_tenth_per_target_is_flagged_and_rows_without_scores_are_not
     assert flagged == {2: ["en"], 3: ["zh"], 8: ["en"], 9: ["zh"]}
 
 
-def test_a_short_article_still_gets_its_weakest_row_and_ties_all_count() -> None:
-    article = _article([{"en": -1.0}, {"en": -1.0}, {"en": -0.2}])
+def test_a_short_article_still_gets_its_weakest_row() -> None:
+    article = _article([{"en": -0.4}, {"en": -1.0}, {"en": -0.2}])
     flag_low_confidence(article, ("en",))
-    assert ["low_confidence" in s.flags for s in article.sentences()] == [True, True, False]
+    assert ["low_confidence" in s.flags for s in article.sentences()] == [False, True, False]
+
+
+def test_ties_are_flagged_only_when_they_fit_within_the_share() -> None:
+    # 35 rows that all score -0.00 (a near-certain model): no row is weaker than another
+    article = _article([{"en": -0.0001}] * 35)
+    flag_low_confidence(article, ("en",))
+    assert not any("low_confidence" in s.flags for s in article.sentences())
+    # 20 rows, share 2: one clearly weakest, then three tied at the cut -> only the weakest
+    article = _article([{"en": -2.0}] + [{"en": -1.0}] * 3 + [{"en": -0.1}] * 16)
+    flag_low_confidence(article, ("en",))
+    assert [i for i, s in enumerate(article.sentences()) if "low_confidence" in s.flags] == [0]
+    # two tied at the cut that fit: both
+    article = _article([{"en": -1.0}] * 2 + [{"en": -0.1}] * 18)
+    flag_low_confidence(article, ("en",))
+    assert [i for i, s in enumerate(article.sentences()) if "low_confidence" in s.flags] == [0, 1]
+
+
+def test_never_more_than_the_share_whatever_the_scores() -> None:
+    import random
+
+    rng = random.Random(7)
+    for size in (1, 3, 10, 35, 101):
+        article = _article([{"en": round(rng.choice([-0.0, -0.5, -1.0, -rng.random()]), 2)} for _ in range(size)])
+        flag_low_confidence(article, ("en",))
+        assert sum("low_confidence" in s.flags for s in article.sentences()) <= max(1, -(-size // 10))

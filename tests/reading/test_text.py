@@ -456,3 +456,32 @@ def test_html_pasted_into_plain_text_keeps_only_what_a_browser_shows(pasted: str
     assert all(block.kind == "paragraph" for block in article.blocks[1:])
     removed = [warning for warning in article.warnings if "HTML tag(s)" in warning]
     assert len(removed) == (0 if expected == [pasted] else 1)
+
+
+def test_a_sign_off_in_a_hard_wrapped_release_keeps_its_lines() -> None:
+    text = (
+        "Kemenkes Luncurkan Layanan Konsultasi Daring\n\n"
+        "Jakarta, 12 Juni 2025 - Kementerian Kesehatan meluncurkan layanan konsultasi\n"
+        "daring bagi warga di seluruh Indonesia. Layanan ini dapat diakses melalui\n"
+        "aplikasi resmi dan situs web kementerian mulai pekan depan.\n\n"
+        "Plt. Kepala Biro Komunikasi dan Pelayanan Publik\n"
+        "drg. Murti Utami, MPH.\n"
+    )
+    blocks = [block.text for block in parse_article_text(text, "rilis").blocks]
+    assert blocks[-2:] == ["Plt. Kepala Biro Komunikasi dan Pelayanan Publik", "drg. Murti Utami, MPH."]
+    # the wrapped paragraph is still one block
+    assert blocks[1].startswith("Jakarta, 12 Juni 2025") and blocks[1].endswith("mulai pekan depan.")
+
+
+def test_a_wrapped_paragraph_with_a_short_line_before_a_long_word_is_still_one_block() -> None:
+    text = (
+        "Judul Rilis\n\n"
+        "Pemerintah Kota Makassar menyampaikan bahwa pendaftaran peserta dibuka\n"
+        "hingga akhir bulan ini bagi seluruh warga yang memenuhi syarat.\n\n"
+        "Informasi:\n"
+        "https://makassarkota.go.id/berita/2025/06/pendaftaran-peserta-program-kesehatan-gratis\n"
+    )
+    blocks = [block.text for block in parse_article_text(text, "rilis").blocks]
+    assert blocks[1] == ("Pemerintah Kota Makassar menyampaikan bahwa pendaftaran peserta dibuka hingga akhir bulan ini "
+                         "bagi seluruh warga yang memenuhi syarat.")
+    assert blocks[2] == "Informasi: https://makassarkota.go.id/berita/2025/06/pendaftaran-peserta-program-kesehatan-gratis"

@@ -231,3 +231,29 @@ def test_an_article_that_cannot_fit_the_context_gets_the_extractive_summary_and_
     assert articles[0].summary_method == "extractive" and articles[0].summary
     assert any("extractive summary is given instead" in warning for warning in articles[0].warnings)
     assert articles[1].summary_method == "abstractive" and pool.summarizer().calls == calls + 1
+
+
+@pytest.mark.parametrize(("answer", "limit", "reason"), [
+    ("Pemerintah meresmikan rumah sakit. " + "pengabdi " * 200, True, "repeats itself in a loop"),
+    ("", True, "wrote nothing"),
+])
+def test_a_summary_that_loops_or_is_empty_is_not_used_and_says_so_once(
+    tiny_models, tiny_chat: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, answer: str, limit: bool, reason: str
+):
+    from models.chat import Generated
+
+    models = {"id-en": str(tiny_models["id-en"]), "en-zh": str(tiny_models["en-zh"]), "summarizer": str(tiny_chat)}
+    settings = Settings(models=models, summary="abstractive", summary_sentences=2, beams=1)
+    pool = ModelPool(models)
+    monkeypatch.setattr(pool.summarizer(), "generate", lambda prompts, max_new_tokens: [Generated(answer, hit_length_limit=limit)] * len(prompts))
+    article = long_article(2)
+
+    with caplog.at_level("WARNING"):
+        summarize_articles([article], settings, pool)
+
+    assert article.summary_method == "extractive" and article.summary and article.summary_model is None
+    assert reason in article.summary_fallback
+    summary_warnings = [warning for warning in article.warnings if warning.startswith("summary:")]
+    assert len(summary_warnings) == 1 and reason in summary_warnings[0]  # no "stopped at its length limit" beside it
+    assert "pengabdi pengabdi pengabdi pengabdi" not in " ".join(item.id for item in article.summary)
+    assert any(reason in record.getMessage() and article.name in record.getMessage() for record in caplog.records)
