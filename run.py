@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # imported inside the functions: importing run loads nothing, --help loads no model or torch
     from pipeline.settings import Option, Settings
 
+#: Exit statuses, as the README's table gives them.
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+#: A model could not be loaded (hub unreachable, not cached with --offline, not a model): no article was tried.
+EXIT_MODEL = 3
+#: The output folder is busy: another warta run holds it.
+EXIT_BUSY = 4
+#: The run itself stopped (its state or output folder unusable, a file it could not write outside an article).
+EXIT_RUN_FAILED = 5
 
 
 def _model_option(value: str) -> tuple[str, str]:
@@ -279,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     _configure_logging(getattr(args, "verbose", False))
     if getattr(args, "offline", False):
         os.environ["HF_HUB_OFFLINE"] = "1"
-    from pipeline.errors import UsageError, WartaError
+    from pipeline.errors import ModelError, OutputBusyError, UsageError, WartaError
 
     try:
         commands = {"translate": _translate, "models": _models, "eval": _eval, "memory": _memory}
@@ -287,13 +294,19 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as error:
         print(f"warta: {error}", file=sys.stderr)
         return EXIT_USAGE
-    except WartaError as error:  # ModelError, InputError (e.g. a busy output folder)
+    except ModelError as error:
         print(f"warta: {error}", file=sys.stderr)
-        return EXIT_FAILED
+        return EXIT_MODEL
+    except OutputBusyError as error:
+        print(f"warta: {error}", file=sys.stderr)
+        return EXIT_BUSY
+    except WartaError as error:  # a broken state file, an incomplete installation, ...
+        print(f"warta: {error}", file=sys.stderr)
+        return EXIT_RUN_FAILED
     except OSError as error:  # a file or folder warta could not write or read, outside an article
         where = error.filename or ""
         print(f"warta: {where}{': ' if where else ''}{error.strerror or error}", file=sys.stderr)
-        return EXIT_FAILED
+        return EXIT_RUN_FAILED
     except KeyboardInterrupt:
         print("warta: interrupted; run the same command again to resume", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -6,8 +6,12 @@ only ``run.main()`` turns them into exit codes and one-line messages.
 
 from models.errors import ModelError, UsageError, WartaError
 
-__all__ = ["InputError", "ModelError", "UsageError", "WartaError"]
+__all__ = ["InputError", "ModelError", "OutputBusyError", "UsageError", "WartaError"]
 
 
 class InputError(WartaError):
     """An article cannot be read or is not what warta translates (empty, binary, wrong language)."""
+
+
+class OutputBusyError(WartaError):
+    """The output folder is held by another warta run; this run cannot start."""

@@ -130,7 +130,7 @@ def test_source_lang_id_translates_an_english_article_anyway(tiny_models, tmp_pa
 
 def test_missing_model_offline_is_one_clear_line(sample_article, tmp_path: Path):
     result = run_cli("translate", sample_article, "-o", tmp_path, "--offline", "--model", "id-en=Helsinki-NLP/opus-mt-id-fr")
-    assert result.returncode == 1
+    assert result.returncode == 3  # a model cannot be loaded: no article was tried
     assert "Traceback" not in result.stderr
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "Helsinki-NLP/opus-mt-id-fr" in lines[0] and "models download" in lines[0]
@@ -273,7 +273,7 @@ def test_a_folder_that_is_not_a_model_is_one_line(sample_article, tmp_path: Path
     folder.mkdir()
     (folder / "tokenizer_config.json").write_text("{}")
     result = run_cli("translate", sample_article, "-o", tmp_path / "out", "--model", f"id-en={folder}", "--backend", "transformers")
-    assert result.returncode == 1
+    assert result.returncode == 3
     assert f"{folder}: not a model folder (no config.json)" in _one_line(result)
 
 
@@ -286,10 +286,12 @@ def test_no_network_fails_fast_with_how_to_work_offline(sample_article, tmp_path
     for args in (("models", "download", "--backend", "transformers"),
                  ("translate", sample_article, "-o", tmp_path / "out", "--backend", "transformers")):
         result = run_cli(*args)
-        assert result.returncode == 1, result.stderr
+        assert result.returncode == 3, result.stderr
         line = _one_line(result)  # no retry lines, once or twice
         assert "Helsinki-NLP/opus-mt-" in line and "http://127.0.0.1:9" in line and "cannot be reached" in line
         assert "models download" in line and "--offline" in line and "--model PAIR=/path/to/folder" in line
+    # a first run that never got to an article leaves no output folder behind (no "0 done" index, no lock)
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize("ci", [None, "true"])  # transformers propagates its records when CI is set

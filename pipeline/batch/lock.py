@@ -4,7 +4,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import InputError
+from pipeline.errors import OutputBusyError
 from pipeline.files import write_atomic
 
 LOCK_NAME = ".warta.lock"
@@ -19,7 +19,7 @@ class OutputLock:
     The holder's pid goes to a file of its own: filelock truncates the lock file on every try.
 
     Raises:
-        InputError: (on ``__enter__``) another run holds the folder.
+        OutputBusyError: (on ``__enter__``) another run holds the folder.
     """
 
     def __init__(self, out: Path):
@@ -39,7 +39,7 @@ class OutputLock:
                 holder = self.pid_path.read_text(encoding="utf-8").strip() or "unknown"
             except OSError:
                 holder = "unknown"
-            raise InputError(
+            raise OutputBusyError(
                 f"{self.path.parent}: the output folder is busy: another warta run (pid {holder}) is writing to it; "
                 f"wait for it to finish or choose another -o folder"
             ) from None
@@ -49,5 +49,8 @@ class OutputLock:
 
     def __exit__(self, *exc_info: object) -> None:
         if self.lock is not None:
+            # The pid file names the holder; a run that has let go must not be named later. It is
+            # removed while the lock is still held, so the next holder's pid is never removed.
+            self.pid_path.unlink(missing_ok=True)
             self.lock.release()
             self.lock = None

@@ -62,6 +62,9 @@ INSTALL_HINT = "pip install 'warta[ray]'"
 _READ_CHUNK = 8
 #: Read tasks kept in flight ahead of the translation.
 _READ_AHEAD = 4
+#: Seconds to wait for the first translation worker to start; past it the workers cannot be
+#: placed on the cluster, and the run stops with one line instead of waiting for ever.
+PLACEMENT_SECONDS = 120.0
 #: Windows queued on each actor: one translating, one waiting.
 _WINDOWS_PER_ACTOR = 2
 #: Ray's own restarts of a dead actor process, and retries of the calls it had in flight.
@@ -232,14 +235,19 @@ class RayExecutor:
         resources = ray.cluster_resources()
         gpus, cpus = int(resources.get("GPU", 0)), int(resources.get("CPU", 0))
         use_gpus = settings.device != "cpu" and gpus > 0
-        per_actor: dict[str, float] = {"num_gpus": 1, "num_cpus": 1} if use_gpus else {"num_cpus": settings.ray_actor_cpus}
-        count = settings.ray_actors or (gpus if use_gpus else max(1, cpus // settings.ray_actor_cpus))
-        if not use_gpus and count * settings.ray_actor_cpus > cpus:
+        actor_cpus = settings.ray_actor_cpus
+        if started:
+            # A Ray warta started on this machine has this machine's cores and no more: an actor
+            # asking for more could never be placed, and the run would wait for ever.
+            actor_cpus = max(1, min(actor_cpus, cpus))
+        per_actor: dict[str, float] = {"num_gpus": 1, "num_cpus": 1} if use_gpus else {"num_cpus": actor_cpus}
+        count = settings.ray_actors or (gpus if use_gpus else max(1, cpus // actor_cpus))
+        if not use_gpus and count * actor_cpus > cpus:
             log.warning("%d actors of %d CPUs each need more than the cluster's %d CPUs: some wait for nodes to join",
-                        count, settings.ray_actor_cpus, cpus)
+                        count, actor_cpus, cpus)
         executor = cls(ray, warta, count, per_actor, started)
         try:
-            executor.wait_started(min(count, gpus if use_gpus else max(1, cpus // settings.ray_actor_cpus)))
+            executor.wait_started(min(count, gpus if use_gpus else max(1, cpus // actor_cpus)))
         except BaseException:
             executor.close()
             raise
@@ -253,7 +261,12 @@ class RayExecutor:
                 glossary the workers cannot read is a ``UsageError``), else one naming the cause.
         """
         refs = [actor.ready.remote() for actor in self.actors]
-        ready, _ = self.ray.wait(refs, num_returns=count or len(refs))
+        # An actor starts without loading a model, so one that has not answered in this time
+        # cannot be placed: it asks for more than any node has free, and Ray would wait for a
+        # node to join for ever. Stop with what was asked and what the cluster has.
+        ready, _ = self.ray.wait(refs, num_returns=count or len(refs), timeout=PLACEMENT_SECONDS)
+        if not ready:
+            raise WartaError(self._not_placed())
         for ref in ready:
             try:
                 self.ray.get(ref)
@@ -262,6 +275,14 @@ class RayExecutor:
                 if isinstance(cause, WartaError):
                     raise cause from None
                 raise WartaError(f"a translation worker could not start: {_describe(cause)}") from error
+
+    def _not_placed(self) -> str:
+        asked = ", ".join(f"{amount:g} {name.removeprefix('num_').upper()}" for name, amount in self.actor_resources.items())
+        total = self.ray.cluster_resources()
+        largest = max((node.get("Resources", {}).get("CPU", 0) for node in self.ray.nodes() if node.get("Alive")), default=0)
+        return (f"no translation worker could be placed on the Ray cluster within {PLACEMENT_SECONDS:g} s: each asks for {asked}; "
+                f"the cluster has {total.get('CPU', 0):g} CPUs (at most {largest:g} on one node) and {total.get('GPU', 0):g} GPUs; "
+                f"lower --ray-actor-cpus or add nodes")
 
     def _new_actor(self) -> Any:
         # The settings by value: a restarted actor must not depend on an object-store copy (ray #53727).

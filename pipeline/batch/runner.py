@@ -41,11 +41,11 @@ from typing import TextIO
 from models.loading import known_revision
 from pipeline.article import Article
 from pipeline.batch.executor import EXECUTORS, Executor, LocalExecutor, Window, WindowAbandoned, WindowResult, fatal_error, stops_run
-from pipeline.batch.lock import OutputLock
-from pipeline.batch.manifest import MANIFEST_NAME, is_output_folder, mark_output_folder, write_manifest
+from pipeline.batch.lock import LOCK_NAME, OutputLock
+from pipeline.batch.manifest import MANIFEST_NAME, MARKER_NAME, is_output_folder, mark_output_folder, write_manifest
 from pipeline.batch.names import folder_inside
 from pipeline.batch.progress import Progress
-from pipeline.batch.state import ArticleRow, BatchState, printable
+from pipeline.batch.state import STATE_NAME, ArticleRow, BatchState, printable
 from pipeline.batch.stored import dump_article, load_article
 from pipeline.batch.walking import ArticleJob, assign_names, find_articles
 from pipeline.errors import UsageError, WartaError
@@ -214,8 +214,15 @@ def run_translate(inputs: list[Path], out: Path, warta: Warta, quiet: bool = Fal
     result = BatchResult()
     own_executor = executor is None
     executor = executor or make_executor(warta)  # before anything is written: Ray may be missing
+    new_folder = not out.exists()
     try:
         _run_locked(out, warta, executor, found, unreadable, result, quiet, stream)
+    except WartaError:
+        if new_folder and not (result.done or result.failed or result.skipped):
+            # A first run that stopped before any article (a hub that cannot be reached) leaves
+            # no folder saying "0 done" behind, only the error.
+            remove_unused_output_folder(out)
+        raise
     finally:
         if own_executor:
             executor.close()
@@ -263,6 +270,23 @@ def _run_locked(out: Path, warta: Warta, executor: Executor, found: list[Article
             _export(out, state)
         finally:
             state.close()
+
+
+def remove_unused_output_folder(out: Path) -> None:
+    """Remove ``out`` when it holds only what a run writes before its first article (state,
+    manifest, index, marker, lock); anything else in it, or a file that cannot be removed,
+    leaves it as it is."""
+    own = {STATE_NAME, f"{STATE_NAME}-wal", f"{STATE_NAME}-shm", f"{STATE_NAME}-journal", MANIFEST_NAME, INDEX_NAME,
+           MARKER_NAME, LOCK_NAME, f"{LOCK_NAME}.pid"}
+    try:
+        names = {entry.name for entry in os.scandir(out)}
+        if not names <= own or any(not (out / name).is_file() or (out / name).is_symlink() for name in names):
+            return
+        for name in names:
+            (out / name).unlink()
+        out.rmdir()
+    except OSError as error:
+        log.warning("cannot remove the unused output folder %s: %s", out, error)
 
 
 def _close_progress(progress: Progress | None) -> None:

@@ -217,7 +217,7 @@ def test_a_second_run_on_the_same_folder_is_told_it_is_busy(tiny_models, tmp_pat
     with OutputLock(out):
         result = run_cli("translate", sample_article, "-o", out,
                          "--model", f"id-en={tiny_models['id-en']}", "--model", f"en-zh={tiny_models['en-zh']}")
-    assert result.returncode == 1
+    assert result.returncode == 4  # its own status: no article failed, the run could not start
     assert "busy" in result.stderr and str(os.getpid()) in result.stderr
     assert not (out / "manifest.json").exists()
     with OutputLock(out):  # released: can be taken again
@@ -225,8 +225,10 @@ def test_a_second_run_on_the_same_folder_is_told_it_is_busy(tiny_models, tmp_pat
 
 
 def test_lock_is_exclusive_within_a_process_too(tmp_path: Path):
+    from pipeline.errors import OutputBusyError
+
     with OutputLock(tmp_path):
-        with pytest.raises(InputError, match="busy"):
+        with pytest.raises(OutputBusyError, match="busy"):
             with OutputLock(tmp_path):
                 pass
 

@@ -193,6 +193,19 @@ def test_a_worker_that_cannot_start_stops_the_run_with_its_own_error(ray_executo
         executor.close()
 
 
+def test_workers_no_node_can_place_stop_the_run_in_one_line_naming_what_was_asked(ray_executor, tiny_models, monkeypatch):
+    from pipeline.batch import ray_executor as module
+    from pipeline.errors import WartaError
+
+    monkeypatch.setattr(module, "PLACEMENT_SECONDS", 3.0)
+    warta = Warta(replace(_settings(tiny_models, "ray"), ray_actors=None, ray_actor_cpus=4))  # the defaults' 4 cores, on a 2-CPU Ray
+    with pytest.raises(WartaError) as caught:
+        module.RayExecutor.connect(warta)  # Ray was started by the test, not by warta: its size is the cluster's
+    message = str(caught.value)
+    assert "no translation worker could be placed" in message and "4 CPU" in message and "2 CPUs" in message
+    assert "\n" not in message
+
+
 def test_executor_ray_without_ray_installed_says_how_to_install_it(monkeypatch, capsys, tiny_models, tmp_path: Path):
     import run
 
