@@ -22,8 +22,10 @@
 * Any error while one article is read, prepared, translated or written fails that article
   alone, with its reason; its earlier outputs are removed. A fault of the installation
   (``ImportError``) or the machine (``MemoryError``) stops the run.
-* Ctrl-C stops after the current window; SIGTERM abandons the window at the next batch. Both
-  write the state, manifest and index and say how to resume; a second signal stops at once.
+* Ctrl-C and SIGTERM stop after the batch being translated (seconds, not the minutes a whole
+  window takes): the window in flight is abandoned, articles finished before it are kept, and
+  the state, manifest and index (which list what is still pending) are written; the run exits
+  130 or 143 and says how to resume. A second signal stops at once.
 * Every output folder holds a marker (``.warta-output``); no walk enters one, so ``-o`` inside
   (or equal to) an input folder never makes a run read its own outputs.
 """
@@ -32,14 +34,14 @@ import logging
 import os
 import signal
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import FrameType
 from typing import TextIO
 
 from models.loading import known_revision
-from pipeline.article import Article
+from pipeline.article import Article, ArticleRecord
 from pipeline.batch.executor import EXECUTORS, Executor, LocalExecutor, Window, WindowAbandoned, WindowResult, fatal_error, stops_run
 from pipeline.batch.lock import LOCK_NAME, OutputLock
 from pipeline.batch.manifest import MANIFEST_NAME, MARKER_NAME, is_output_folder, mark_output_folder, write_manifest
@@ -73,6 +75,8 @@ class BatchResult:
         sentences: sentences translated by this run.
         seconds: wall-clock time of the run.
         interrupted: the run was stopped by a signal before it finished.
+        pending: (name, record) of the articles a stopped run did not get to; listed in
+            ``manifest.json`` and the index with the status ``pending``, never stored.
         stop_signal: the signal that stopped it (``signal.SIGINT`` or ``signal.SIGTERM``), or None.
     """
 
@@ -83,6 +87,7 @@ class BatchResult:
     seconds: float = 0.0
     interrupted: bool = False
     stop_signal: int | None = None
+    pending: list[tuple[str, ArticleRecord]] = field(default_factory=list)
 
     @property
     def exit_status(self) -> int:
@@ -151,8 +156,9 @@ class _StopRequest:
 
     @property
     def abandon(self) -> bool:
-        """SIGTERM (systemd, docker stop) gives seconds, not minutes: do not finish the window."""
-        return self.signal == signal.SIGTERM
+        """Whether to abandon the window in flight: after any stop request. A window takes minutes
+        on a CPU; a person pressing Ctrl-C, and systemd or docker stop sending SIGTERM, give seconds."""
+        return self.requested
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
         if self.requested:  # the second signal: stop at once, with the status of the signal
@@ -163,7 +169,7 @@ class _StopRequest:
         if signum == signal.SIGTERM:
             self.progress.message("warta: terminated: abandoning the current batch; state saved, the next run resumes")
         else:
-            self.progress.message("warta: stopping after the current batch (Ctrl-C again to stop at once)")
+            self.progress.message("warta: stopping after the current batch; finished articles are kept (Ctrl-C again to stop at once)")
 
     def __exit__(self, *exc_info: object) -> None:
         for number, previous in self.previous.items():
@@ -261,13 +267,13 @@ def _run_locked(out: Path, warta: Warta, executor: Executor, found: list[Article
             # (a full disk fails both) is a warning after it.
             _close_progress(progress)
             try:
-                _export(out, state)
+                _export(out, state, result.pending)
             except (OSError, WartaError) as error:
                 log.warning("cannot write %s and %s: %s", MANIFEST_NAME, INDEX_NAME, _reason(error))
             raise
         else:
             _close_progress(progress)
-            _export(out, state)
+            _export(out, state, result.pending)
         finally:
             state.close()
 
@@ -294,11 +300,13 @@ def _close_progress(progress: Progress | None) -> None:
         progress.close()
 
 
-def _export(out: Path, state: BatchState) -> None:
-    """Write ``manifest.json`` and ``index.html`` from the state."""
-    records = list(state.records())
-    write_manifest(out, records)
-    write_index(out, dict(records))
+def _export(out: Path, state: BatchState, pending: Iterable[tuple[str, ArticleRecord]] = ()) -> None:
+    """Write ``manifest.json`` and ``index.html`` from the state, with the articles still ``pending``."""
+    records = dict(state.records())
+    records.update(pending)
+    ordered = sorted(records.items())
+    write_manifest(out, ordered)
+    write_index(out, dict(ordered))
 
 
 def _remove_stale_temporary_files(out: Path) -> None:
@@ -326,6 +334,7 @@ class _Run:
         self.settings = warta.settings
         self.wanted = output_files(self.settings.formats, self.settings.targets)
         self.hashes: dict[str, str | None] = {}  # job name -> sha256 of its input, for a failure before reading
+        self.finished: set[str] = set()  # job names done, skipped or failed in this run
 
     def run(self, jobs: list[ArticleJob]) -> None:
         # A pull chain: each window translated asks for the next, which asks the executor for
@@ -336,6 +345,22 @@ class _Run:
                 self._finish_window(window_result)
         except WindowAbandoned:
             self.result.interrupted = True
+        if self.stop.requested:  # also when the request came during the last window's writes
+            self.result.interrupted = True
+        if self.result.interrupted:
+            self.result.pending = self._pending(jobs)
+
+    def _pending(self, jobs: list[ArticleJob]) -> list[tuple[str, ArticleRecord]]:
+        """The jobs a stopped run did not get to, as records for the manifest and the index (not
+        stored: the next run does them). One whose translation from an earlier run is still in
+        the state is left to that record."""
+        pending = []
+        for job in jobs:
+            row = None if job.name in self.finished else self.state.by_name(job.name)
+            if job.name not in self.finished and (row is None or row.status == "failed"):
+                pending.append((job.name, ArticleRecord(printable(str(job.path)), None, self.fingerprint, "pending",
+                                                        "not translated yet: the run was stopped; run the same command again")))
+        return pending
 
     def _jobs_to_read(self, jobs: list[ArticleJob]) -> Iterator[ArticleJob]:
         for job in jobs:
@@ -379,11 +404,14 @@ class _Run:
         # (the archive moved) and the same content is still current.
         if (row is not None and not self.settings.force
                 and row.is_current(sha256, self.fingerprint) and (self.out / job.name / REPORT_NAME).is_file()):
-            missing = sorted(self.wanted - set(row.outputs))
+            # Asked for and not written, or written and since deleted by hand: the file on disk counts.
+            folder = self.out / job.name
+            missing = sorted(name for name in self.wanted if name not in row.outputs or not (folder / name).is_file())
             if not missing or self._write_views(job, row, missing):
                 if row.input_key != job.key:
                     self.state.set_input(job.name, job.key, printable(str(job.path)))
                 self.state.mark_skipped(job.name)
+                self.finished.add(job.name)
                 self.result.skipped.append(job.name)
                 self.progress.article_finished(job.name, "skipped", reason="unchanged")
                 return True
@@ -492,6 +520,7 @@ class _Run:
             timings={stage: round(seconds, 4) for stage, seconds in article.timings.items()},
             outputs=names, article=stored,
         )
+        self.finished.add(job.name)
         self.result.done.append(job.name)
         self.result.sentences += sentences
         self.progress.article_finished(job.name, "done", sentences, read=True)
@@ -517,6 +546,7 @@ class _Run:
             reason = f"{reason}; the earlier outputs were removed"
         display = printable(str(job.path))
         self.state.record(job.name, job.key, display, sha256, self.fingerprint, "failed", reason=reason, outputs=[])
+        self.finished.add(job.name)
         self.result.failed.append((display, reason))
         self.progress.article_finished(job.name, "failed", reason=reason, read=read)
 

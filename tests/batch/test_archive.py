@@ -352,3 +352,53 @@ def test_a_second_sigterm_stops_at_once_with_the_status_of_sigterm():
     with pytest.raises(SystemExit) as stopped:
         stop._handle(signal.SIGTERM, None)
     assert stopped.value.code == 143
+
+
+def test_ctrl_c_in_the_last_window_stops_after_the_batch_exits_130_and_lists_what_is_pending(tmp_path: Path):
+    import signal
+
+    source = tmp_path / "in"
+    source.mkdir()
+    for number in range(12):
+        (source / f"rilis-{number:02d}.txt").write_text(_indonesian_article(number), encoding="utf-8")
+    out = tmp_path / "out"
+    warta = stand_in_warta()  # the default window (512 sentences): all twelve articles in one window, the last
+    batches = {"after_signal": 0, "count": 0}
+    translator = warta.pool.get("id-en")
+    translator.batch_sentences = 2  # many small batches, as a real model's on a CPU take seconds each
+    run_batch = translator._run_batch
+
+    def slow_batch(*args, **kwargs):
+        batches["count"] += 1
+        if batches["count"] == 3:
+            signal.raise_signal(signal.SIGINT)  # a person presses Ctrl-C during the third batch
+        elif batches["count"] > 3:
+            batches["after_signal"] += 1
+        return run_batch(*args, **kwargs)
+
+    translator._run_batch = slow_batch
+    result = run_translate([source], out, warta, quiet=True)
+
+    assert result.interrupted and result.exit_status == 130
+    assert batches["after_signal"] <= 1  # stopped after the batch, not after the window's many batches
+    records = manifest(out)
+    assert sorted(name for name, record in records.items() if record["status"] == "pending") == [f"rilis-{n:02d}" for n in range(12)]
+    assert all("run the same command again" in record["reason"] for record in records.values())
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert index.count(">pending<") == 12
+    again = run_translate([source], out, stand_in_warta(), quiet=True)  # the next run does them, and the list is current
+    assert sorted(again.done) == sorted(records) and not any(record["status"] == "pending" for record in manifest(out).values())
+
+
+def test_an_output_deleted_by_hand_is_written_again_from_the_stored_translation(tmp_path: Path):
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "a.txt").write_text(_indonesian_article(1), encoding="utf-8")
+    out = tmp_path / "out"
+    warta = stand_in_warta(formats=("tsv", "xlsx"))
+    run_translate([source], out, warta, quiet=True)
+    (out / "a" / "aligned.xlsx").unlink()
+    before = segments(warta)
+    again = run_translate([source], out, warta, quiet=True)
+    assert again.skipped == ["a"] and segments(warta) == before  # not translated again
+    assert (out / "a" / "aligned.xlsx").is_file()
