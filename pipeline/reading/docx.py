@@ -4,7 +4,24 @@ Paragraphs and tables are read in document order. The ``Title`` style gives the 
 ``Heading N`` headings, bulleted and numbered paragraphs list items, and every table cell
 becomes a block of its own (kind ``table_cell``, with its table, row and column). A paragraph's
 text is the text of all its runs, so bold or italic in the middle of a sentence never splits
-it. Headers and footers are left out, and the report says how many paragraphs that was.
+it.
+
+The parts outside the text flow are read too, one block per paragraph with text
+(``docx_parts``): every distinct header part of every section (kind ``header``, before the
+title), the footnotes and endnotes (kind ``note``, after the body) and the footer parts (kind
+``footer``, last). A text box (``w:txbxContent``, in a DrawingML ``wps:txbx`` or a VML
+``v:textbox``; of an ``mc:AlternateContent`` only the ``mc:Choice``, never its ``mc:Fallback``
+copy) gives ``text_box`` blocks right after the block of the paragraph that anchors it, and
+its text is no part of that paragraph's (a table's text boxes come after the table); a text
+box in a header or footer is read as part of it. A paragraph there holding only a field and no
+letter (a page number) has nothing to translate and is left to Word. Comments are not part of
+the release: they, and the charts, SmartArt diagrams and embedded objects whose text this
+reader cannot reach, are counted in ``Article.left_out``, not read.
+
+``Block.place`` says where a writer fills a block in again (``docx_parts`` has the grammar):
+``"word/header1.xml#0"`` for a paragraph of a header, footer, note or body text box (the part
+and the paragraph's position in ``docx_parts.word_paragraphs``), ``"notes=footnote:1"`` for a
+body paragraph or table cell that refers to notes, "" for the rest.
 
 Before python-docx opens anything, the file is checked as a zip archive: a corrupt file, a
 password-protected one (Office encrypts into an OLE container, not a zip), a zip bomb (more
@@ -13,7 +30,7 @@ than ``MAX_UNPACKED_BYTES`` unpacked, more than ``MAX_XML_BYTES`` of XML to pars
 part that declares a DOCTYPE are refused with a clear message before any of it is parsed.
 The file is read once: the check and python-docx see the same bytes.
 
-Styles are looked up in a table built once per document, never through python-docx's
+Styles are looked up in a table built once per document (``docx_styles``), never through python-docx's
 per-paragraph ``style`` property, which scans every style of the document on each call: a
 document with many styles would cost paragraphs times styles.
 """
@@ -30,6 +47,18 @@ from typing import Any
 from pipeline.article import Article, Block
 from pipeline.errors import InputError
 from pipeline.files import read_limited
+from pipeline.reading.docx_parts import (
+    TRANSPARENT,
+    has_field,
+    not_read,
+    notes_place,
+    paragraph_text,
+    part_name,
+    read_outside_blocks,
+    word_paragraphs,
+    word_place,
+)
+from pipeline.reading.docx_styles import ListNumbers, Styles
 from pipeline.reading.formats import size_limit
 
 MAX_DOCX_BYTES = size_limit(".docx")
@@ -161,209 +190,6 @@ def _parse_xml(path: Path, name: str, data: bytes) -> Any:
 
 
 _W = _WORD_NAMESPACE
-# Containers whose content is read as if they were not there: content controls (w:sdt, common
-# in office templates), tracked insertions and moves, custom XML, smart tags, simple fields,
-# hyperlinks. What Word shows as deleted (w:del, w:moveFrom) is left out, as Word leaves it out.
-_TRANSPARENT = frozenset(f"{_W}{tag}" for tag in ("sdt", "sdtContent", "ins", "moveTo", "customXml", "smartTag", "fldSimple", "hyperlink", "r", "dir", "bdo"))
-_DELETED = frozenset(f"{_W}{tag}" for tag in ("del", "moveFrom", "sdtPr", "sdtEndPr", "rPr", "pPr"))
-_ROMAN = (("m", 1000), ("cm", 900), ("d", 500), ("cd", 400), ("c", 100), ("xc", 90), ("l", 50), ("xl", 40), ("x", 10), ("ix", 9), ("v", 5), ("iv", 4), ("i", 1))
-
-
-def _paragraph_text(paragraph: Any, skipped: dict[str, int]) -> str:
-    """The text Word shows for a ``w:p``, inserted and content-control text included."""
-    parts: list[str] = []
-
-    def walk(node: Any) -> None:
-        for child in node:
-            tag = child.tag
-            if tag == f"{_W}t":
-                # all of its text, not only what comes before a comment or other node inside it
-                parts.append("".join(child.itertext()))
-            elif tag in (f"{_W}tab", f"{_W}br", f"{_W}cr"):
-                parts.append(" ")
-            elif tag == f"{_W}noBreakHyphen":
-                parts.append("-")
-            elif tag in (f"{_W}footnoteReference", f"{_W}endnoteReference"):
-                skipped["footnote or endnote reference"] = skipped.get("footnote or endnote reference", 0) + 1
-            elif tag in _TRANSPARENT:
-                walk(child)
-            elif tag in _DELETED or not isinstance(tag, str):
-                continue
-            elif any(True for _ in child.iter(f"{_W}txbxContent")):
-                # A text box (in a drawing or VML shape) floats outside the text flow: where
-                # its text belongs is not known, so it is reported, not guessed into a sentence.
-                if "".join(text.text or "" for text in child.iter(f"{_W}t")).strip():
-                    skipped["text box"] = skipped.get("text box", 0) + 1
-
-    walk(paragraph)
-    return " ".join("".join(parts).split())
-
-
-class _Styles:
-    """The document's paragraph styles, indexed once: id -> ``w:style`` element, and the default.
-
-    python-docx's ``Paragraph.style`` and ``base_style`` search the whole styles part on every
-    call (an XPath over every ``w:style``, or a scan for the default), so a document with tens
-    of thousands of styles cost paragraphs times styles; here each look-up is a dictionary's.
-    As in python-docx, an id that names no paragraph style gives the default paragraph style
-    (the last one marked default, as ECMA-376 says), and a style without ``w:type`` is a
-    paragraph style, as the standard says.
-    """
-
-    def __init__(self, document: Any) -> None:
-        self._by_id: dict[str, Any] = {}
-        self._default: Any = None
-        for style in document.styles.element.iterchildren(f"{_W}style"):
-            if (style.get(f"{_W}type") or "paragraph") != "paragraph":
-                continue
-            style_id = style.get(f"{_W}styleId")
-            if style_id is not None:
-                self._by_id.setdefault(style_id, style)  # the first, as python-docx finds it
-            if style.get(f"{_W}default") in ("1", "true", "on"):
-                self._default = style
-
-    def of(self, paragraph: Any) -> Any:
-        """The ``w:style`` element of a ``w:p``: its ``w:pStyle``'s, else the default (None when none)."""
-        reference = paragraph.find(f"{_W}pPr/{_W}pStyle")
-        style_id = reference.get(f"{_W}val") if reference is not None else None
-        return self._by_id.get(style_id, self._default) if style_id is not None else self._default
-
-    def name(self, style: Any) -> str:
-        """The style's name as Word shows it ("Heading 1" for the stored "heading 1"); "" when none."""
-        from docx.styles import BabelFish
-
-        found = style.find(f"{_W}name") if style is not None else None
-        name = found.get(f"{_W}val") if found is not None else None
-        return BabelFish.internal2ui(name) if name else ""
-
-    def base(self, style: Any) -> Any:
-        """The paragraph style ``style`` is based on, or None."""
-        found = style.find(f"{_W}basedOn")
-        return self._by_id.get(found.get(f"{_W}val")) if found is not None else None
-
-
-class _ListNumbers:
-    """Works out the marker Word shows before a list paragraph ("-", "3.", "b)", "2.1.").
-
-    Word numbers a paragraph through its numbering properties (its own ``w:numPr``, or its
-    style's): a ``w:num`` instance points to an abstract definition whose level ``ilvl`` gives
-    the format (``decimal``, ``lowerLetter``, ``upperRoman``, ``bullet``...), the text around
-    the number (``%1.``, ``(%1)``, ``%1.%2.``) and the start value; items of one instance are
-    counted in document order, and an item resets the counts of the levels below it. A list
-    style without numbering definitions ("List Number" in a bare template) is counted by its
-    run of consecutive paragraphs instead.
-    """
-
-    def __init__(self, document: Any, styles: _Styles) -> None:
-        self._styles = styles
-        try:
-            numbering = document.part.numbering_part.element
-        except (KeyError, NotImplementedError, AttributeError):
-            numbering = None
-        abstracts: dict[str, Any] = {}
-        self._num: dict[str, tuple[str, dict[int, int]]] = {}  # numId -> (abstractNumId, start overrides)
-        if numbering is not None:
-            for abstract in numbering.findall(f"{_W}abstractNum"):
-                abstracts[abstract.get(f"{_W}abstractNumId")] = abstract
-            for num in numbering.findall(f"{_W}num"):
-                abstract_id = num.find(f"{_W}abstractNumId")
-                overrides = {}
-                for override in num.findall(f"{_W}lvlOverride"):
-                    start = override.find(f"{_W}startOverride")
-                    if start is not None:
-                        overrides[int(override.get(f"{_W}ilvl", "0"))] = int(start.get(f"{_W}val", "1"))
-                if abstract_id is not None:
-                    self._num[num.get(f"{_W}numId")] = (abstract_id.get(f"{_W}val"), overrides)
-        # (abstractNumId, ilvl) -> the level's definition, the first of that level, built once
-        # so that each paragraph looks its level up instead of scanning the definitions
-        self._levels: dict[tuple[str, str], Any] = {}
-        for abstract_id, abstract in abstracts.items():
-            for definition in abstract.findall(f"{_W}lvl"):
-                self._levels.setdefault((abstract_id, definition.get(f"{_W}ilvl")), definition)
-        self._counts: dict[str, list[int | None]] = {}
-        self._run_style, self._run_count = "", 0
-
-    def marker(self, paragraph: Any, style: Any) -> str | None:
-        """The paragraph's list marker, or None when it is not a list item (call in order).
-
-        ``style`` is the paragraph's ``w:style`` element (``_Styles.of``), or None.
-        """
-        style_name = self._styles.name(style)
-        num_id, level = self._numbering_of(paragraph, style)
-        if num_id is None and not style_name.startswith("List"):
-            self._run_style, self._run_count = "", 0
-            return None
-        definition = self._level(num_id, level) if num_id is not None else None
-        if definition is None:  # a list style whose numbering Word would take from elsewhere
-            if "Bullet" in style_name or "Number" not in style_name:
-                return "-"
-            self._run_count = self._run_count + 1 if self._run_style == style_name else 1
-            self._run_style = style_name
-            return f"{self._run_count}."
-        assert num_id is not None  # the definition was found through it
-        fmt = _attribute(definition, "numFmt") or "decimal"
-        if fmt in ("bullet", "none"):
-            return "-"
-        counts = self._counts.setdefault(num_id, [None] * 9)
-        level = min(level, 8)
-        previous = counts[level]
-        counts[level] = previous + 1 if previous is not None else self._start(num_id, level)
-        for deeper in range(level + 1, 9):
-            counts[deeper] = None
-        text = _attribute(definition, "lvlText") or f"%{level + 1}."
-
-        def number(match_level: int) -> str:
-            counted = counts[match_level]
-            value = counted if counted is not None else self._start(num_id, match_level)
-            level_definition = self._level(num_id, match_level)
-            return _format_number(value, (_attribute(level_definition, "numFmt") if level_definition is not None else None) or "decimal")
-
-        for index in range(9, 0, -1):
-            text = text.replace(f"%{index}", number(index - 1))
-        return text.strip() or "-"
-
-    def _numbering_of(self, paragraph: Any, style: Any) -> tuple[str | None, int]:
-        # The paragraph's own numPr wins; otherwise the style's, or the style it is based on.
-        holders = [paragraph]
-        while style is not None and len(holders) < 10:
-            holders.append(style)
-            style = self._styles.base(style)
-        for holder in holders:
-            properties = holder.find(f"{_W}pPr")
-            num_pr = properties.find(f"{_W}numPr") if properties is not None else None
-            if num_pr is None:
-                continue
-            num_id = _attribute(num_pr, "numId")
-            level = _attribute(num_pr, "ilvl")
-            if num_id in (None, "0"):  # numId 0 switches numbering off
-                return None, 0
-            return num_id, int(level or 0)
-        return None, 0
-
-    def _level(self, num_id: str, level: int) -> Any:
-        abstract_id, _ = self._num.get(num_id, (None, {}))
-        return self._levels.get((abstract_id, str(level))) if abstract_id is not None else None
-
-    def _start(self, num_id: str, level: int) -> int:
-        # Word keeps start values within 0..32767; a crafted 10**10 would make a roman numeral or
-        # a run of letters of billions of characters, so a value outside is held to that range.
-        _, overrides = self._num.get(num_id, (None, {}))
-        if level in overrides:
-            return min(max(overrides[level], 0), MAX_LIST_START)
-        definition = self._level(num_id, level)
-        start = _attribute(definition, "start") if definition is not None else None
-        return min(max(int(start), 0), MAX_LIST_START) if start and start.lstrip("-").isdigit() else 1
-
-
-#: The largest list start value Word offers.
-MAX_LIST_START = 32767
-
-
-def _attribute(element: Any, child: str) -> str | None:
-    found = element.find(f"{_W}{child}")
-    return found.get(f"{_W}val") if found is not None else None
-
-
 def _children(element: Any, tag: str) -> list[Any]:
     """``element``'s ``tag`` children, also those wrapped in content controls or tracked insertions.
 
@@ -374,7 +200,7 @@ def _children(element: Any, tag: str) -> list[Any]:
     for child in element:
         if child.tag == tag:
             found.append(child)
-        elif child.tag in _TRANSPARENT:
+        elif child.tag in TRANSPARENT:
             found.extend(_children(child, tag))
     return found
 
@@ -386,23 +212,12 @@ def _grid_value(element: Any, properties: str, name: str) -> int:
     return int(value) if value is not None and value.isdigit() else 0
 
 
-def _format_number(value: int, fmt: str) -> str:
-    if fmt in ("lowerLetter", "upperLetter") and value > 0:
-        letter = chr(ord("a") + (value - 1) % 26) * ((value - 1) // 26 + 1)  # Word: a..z, aa..zz
-        return letter.upper() if fmt == "upperLetter" else letter
-    if fmt in ("lowerRoman", "upperRoman") and value > 0:
-        roman, rest = "", value
-        for numeral, amount in _ROMAN:
-            while rest >= amount:
-                roman, rest = roman + numeral, rest - amount
-        return roman.upper() if fmt == "upperRoman" else roman
-    if fmt == "decimalZero":
-        return f"{value:02d}"
-    return str(value)
-
-
 def read_docx(path: Path, name: str) -> Article:
     """Read a ``.docx`` file into an Article (see the module docstring).
+
+    The blocks are the header blocks, the body (with each text box's blocks after its anchor
+    paragraph), the footnotes and endnotes, then the footer blocks. Comments, charts, SmartArt
+    and embedded objects are counted in ``Article.left_out``.
 
     Raises:
         InputError: unreadable, not a regular file, too large, corrupt, encrypted, a zip bomb,
@@ -421,32 +236,39 @@ def read_docx(path: Path, name: str) -> Article:
     _refuse_parsed_doctypes(path, document)
     reader = _BodyReader(document)
     reader.read(document.element.body)
-    if not reader.blocks:
+    body = reader.blocks
+    first = next((block for block in body if block.kind != "text_box"), None)
+    if first is not None and first.kind == "heading" and first.marker == "#":
+        first.kind = "title"  # an opening Heading 1 is the title, as "# " in text
+    try:
+        headers, notes, footers = read_outside_blocks(document)
+        left_out = not_read(document)
+    except InputError as error:
+        raise InputError(f"{path}: {error}") from error
+    blocks = headers + body + notes + footers
+    if not blocks:
         raise InputError(f"{path}: the document has no text")
-    first = reader.blocks[0]
-    if first.kind == "heading" and first.marker == "#":  # an opening Heading 1 is the title, as "# " in text
-        first.kind = "title"
-    article = Article(source=path, name=name, blocks=reader.blocks, sha256=hashlib.sha256(data).hexdigest(), encoding="docx")
-    left_out = _header_footer_paragraphs(document)
-    if left_out:
-        article.warnings.append(f"{left_out} header/footer paragraph(s) left out of the translation")
-    for what, count in reader.skipped.items():
-        article.warnings.append(f"{count} {what}(s) left out of the translation")
-    notes = _note_paragraphs(path, document)
-    if notes:
-        article.warnings.append(f"{notes} footnote/endnote/comment paragraph(s) left out of the translation")
+    article = Article(source=path, name=name, blocks=blocks, sha256=hashlib.sha256(data).hexdigest(), encoding="docx")
+    article.left_out.extend(left_out)
     return article
 
 
 class _BodyReader:
-    """Walks the document body in order: paragraphs, tables (nested ones too), content controls."""
+    """Walks the document body in order: paragraphs, tables (nested ones too), content controls.
+
+    A paragraph's text boxes become ``text_box`` blocks right after its own block; those of a
+    table's cells come after the table, so that the table stays whole.
+    """
 
     def __init__(self, document: Any) -> None:
-        self.styles = _Styles(document)
-        self.numbers = _ListNumbers(document, self.styles)
+        self.styles = Styles(document)
+        self.numbers = ListNumbers(document, self.styles)
         self.blocks: list[Block] = []
-        self.skipped: dict[str, int] = {}
         self.tables = 0
+        self._root = document.element
+        self._part_name = part_name(document.part)
+        self._ordinals: dict[Any, int] | None = None  # built on the first text box
+        self._opened = False  # a block of the text flow was read: a Title paragraph now is a heading
 
     def read(self, container: Any) -> None:
         """Append the blocks of ``container``'s children (body, content control, insertion)."""
@@ -455,56 +277,80 @@ class _BodyReader:
                 self._paragraph(child)
             elif child.tag == f"{_W}tbl":
                 self._table(child)
-            elif child.tag in _TRANSPARENT:
+            elif child.tag in TRANSPARENT:
                 self.read(child)
 
     def _paragraph(self, element: Any) -> None:
-        text = _paragraph_text(element, self.skipped)
+        notes: list[tuple[str, str]] = []
+        text = paragraph_text(element, notes)
         style = self.styles.of(element)
         marker = self.numbers.marker(element, style)  # counted even when empty, as Word counts
-        if not text:
-            return
+        if text:
+            self.blocks.append(self._block(text, style, marker, notes_place(notes)))
+            self._opened = True
+        self.blocks.extend(self._text_boxes(element))
+
+    def _block(self, text: str, style: Any, marker: str | None, place: str) -> Block:
         style_name = self.styles.name(style)
         if style_name == "Title":
-            self.blocks.append(Block("title" if not self.blocks else "heading", text, marker="#"))
-        elif style_name.startswith("Heading"):
+            # the title opens the text flow; a text box before it (a letterhead) is outside it
+            return Block("heading" if self._opened else "title", text, marker="#", place=place)
+        if style_name.startswith("Heading"):
             digits = "".join(ch for ch in style_name if ch.isdigit())[:2] or "1"
             # Word has Heading 1 to 9; a crafted "Heading 99999999999999" must not become that many "#"
             level = min(max(int(digits), 1), 9)
-            self.blocks.append(Block("heading", text, marker="#" * level))  # Markdown levels: Heading 1 is "#"
-        elif marker is not None:
-            self.blocks.append(Block("list_item", text, marker=marker))
-        else:
-            self.blocks.append(Block("paragraph", text))
+            return Block("heading", text, marker="#" * level, place=place)  # Markdown levels: Heading 1 is "#"
+        if marker is not None:
+            return Block("list_item", text, marker=marker, place=place)
+        return Block("paragraph", text, place=place)
+
+    def _text_boxes(self, paragraph: Any) -> list[Block]:
+        """The blocks of the text boxes anchored in ``paragraph``, with their places in the body part."""
+        inside = word_paragraphs(paragraph)[1:]
+        if not inside:
+            return []
+        if self._ordinals is None:
+            self._ordinals = {element: ordinal for ordinal, element in enumerate(word_paragraphs(self._root))}
+        blocks = []
+        for element in inside:
+            text = paragraph_text(element)
+            if text and (any(ch.isalpha() for ch in text) or not has_field(element)):
+                blocks.append(Block("text_box", text, place=word_place(self._part_name, self._ordinals[element])))
+        return blocks
 
     def _table(self, element: Any) -> None:
         index = self.tables
         self.tables += 1
         nested: list[Any] = []
+        boxes: list[Block] = []
         for row_number, row in enumerate(_children(element, f"{_W}tr")):
             column = _grid_value(row, "trPr", "gridBefore")  # a row may start after the first column
             for cell in _children(row, f"{_W}tc"):
                 texts: list[str] = []
-                self._cell_texts(cell, texts, nested)
+                notes: list[tuple[str, str]] = []
+                self._cell_texts(cell, texts, notes, nested, boxes)
                 text = " ".join(" ".join(texts).split())
                 # A cell continuing a vertical merge normally holds nothing; if it holds text,
                 # that text is read as Word shows it, in its own row.
                 if text:
-                    self.blocks.append(Block("table_cell", text, cell=(index, row_number, column)))
+                    self.blocks.append(Block("table_cell", text, cell=(index, row_number, column), place=notes_place(notes)))
+                    self._opened = True
                 column += _grid_value(cell, "tcPr", "gridSpan") or 1
+        self.blocks.extend(boxes)
         # A table inside a cell is read after its table, as a table of its own: a cell's text
         # stays one block, and the nested table keeps its rows and columns.
         for table in nested:
             self._table(table)
 
-    def _cell_texts(self, container: Any, texts: list[str], nested: list[Any]) -> None:
+    def _cell_texts(self, container: Any, texts: list[str], notes: list[tuple[str, str]], nested: list[Any], boxes: list[Block]) -> None:
         for child in container:
             if child.tag == f"{_W}p":
-                texts.append(_paragraph_text(child, self.skipped))
+                texts.append(paragraph_text(child, notes))
+                boxes.extend(self._text_boxes(child))
             elif child.tag == f"{_W}tbl":
                 nested.append(child)
-            elif child.tag in _TRANSPARENT:
-                self._cell_texts(child, texts, nested)
+            elif child.tag in TRANSPARENT:
+                self._cell_texts(child, texts, notes, nested, boxes)
 
 
 def _refuse_parsed_doctypes(path: Path, document: Any) -> None:
@@ -523,31 +369,3 @@ def _refuse_parsed_doctypes(path: Path, document: Any) -> None:
             sources.append(part)
             if isinstance(part, XmlPart) and part.element.getroottree().docinfo.doctype:
                 raise _doctype_refused(path, str(part.partname).lstrip("/"))
-
-
-def _note_paragraphs(path: Path, document: Any) -> int:
-    # Footnotes, endnotes and comments live in parts of their own that python-docx does not
-    # read; count their paragraphs with text so the report says what was not translated.
-    count = 0
-    for relationship in document.part.rels.values():
-        if relationship.is_external or not relationship.reltype.endswith(("/footnotes", "/endnotes", "/comments")):
-            continue
-        part = relationship.target_part
-        root = _parse_xml(path, str(part.partname).lstrip("/"), part.blob)
-        # Word's separator "notes" hold no text; only paragraphs with text count.
-        count += sum(1 for paragraph in root.iter(f"{_W}p") if "".join(t.text or "" for t in paragraph.iter(f"{_W}t")).strip())
-    return count
-
-
-def _header_footer_paragraphs(document: Any) -> int:
-    # A header or footer part shared by many sections is counted once: it is one text, and
-    # counting it per section would cost sections times its size.
-    count = 0
-    seen: set[int] = set()
-    for section in document.sections:
-        for part in (section.header, section.footer):
-            if part.is_linked_to_previous or id(part.part) in seen:
-                continue
-            seen.add(id(part.part))
-            count += sum(1 for paragraph in part.paragraphs if paragraph.text.strip())
-    return count

@@ -68,16 +68,18 @@ def _structure(article) -> list[tuple[str, str, tuple[int, int, int] | None]]:
 def test_docx_blocks_keep_structure_and_runs_do_not_split_sentences(tmp_path: Path):
     article = read_article(make_docx(tmp_path / "rilis.docx"))
     kinds = [block.kind for block in article.blocks]
-    assert kinds == ["title", "heading", "paragraph", "list_item", "list_item", "heading", "list_item", "list_item",
+    assert kinds == ["header", "title", "heading", "paragraph", "list_item", "list_item", "heading", "list_item", "list_item",
                      "table_cell", "table_cell", "table_cell", "table_cell", "paragraph"]
     assert [block.marker for block in article.blocks if block.kind == "list_item"] == ["-", "-", "1.", "2."]  # Word numbers them 1, 2 (issue 9)
     assert [block.cell for block in article.blocks if block.kind == "table_cell"] == [(0, 0, 0), (0, 0, 1), (0, 1, 0), (0, 1, 1)]
-    assert article.blocks[2].text == (
+    assert article.blocks[3].text == (
         "Dalam upacara penyambutan, Kepala RS menyampaikan sambutan sangat hangat kepada para tamu dari Indonesia. "
         "Acara berjalan dengan lancar dan penuh keakraban."
     )
-    assert any("header/footer" in warning for warning in article.warnings)
-    assert "Humas" not in " ".join(block.text for block in article.blocks)
+    # the header is read and translated like the rest, before the title, and written back in its place
+    assert (article.blocks[0].text, article.blocks[0].place) == ("Humas Pemerintah Kota Makassar", "word/header1.xml#0")
+    assert article.title == "Delegasi Makassar Kunjungi Guangzhou"
+    assert article.warnings == [] and article.left_out == []
 
 
 def test_translated_docx_has_the_source_structure(tiny_models, tmp_path: Path):
@@ -323,7 +325,7 @@ def make_template_docx(path: Path) -> Path:
     return path
 
 
-def test_docx_reads_content_controls_insertions_and_nested_tables_and_reports_text_boxes(tmp_path: Path) -> None:
+def test_docx_reads_content_controls_insertions_nested_tables_and_text_boxes(tmp_path: Path) -> None:
     article = read_article(make_template_docx(tmp_path / "templat.docx"))
 
     assert [(block.kind, block.text, block.cell) for block in article.blocks] == [
@@ -334,9 +336,11 @@ def test_docx_reads_content_controls_insertions_and_nested_tables_and_reports_te
         ("table_cell", "Senin: vaksin campak", (1, 0, 0)),
         ("table_cell", "Selasa: vaksin polio", (1, 1, 0)),
         ("paragraph", "Hubungi kami.", None),
+        ("text_box", "Teks di kotak samping.", None),  # read after its anchor, not into its text
     ]
     assert "Minggu" not in " ".join(block.text for block in article.blocks)
-    assert "1 text box(s) left out of the translation" in article.warnings
+    assert article.blocks[-1].place == "word/document.xml#9"  # where the writer puts its translation back
+    assert article.warnings == [] and article.left_out == []
 
 
 def test_docx_reads_table_rows_and_cells_inside_content_controls_with_merged_cells(tmp_path: Path) -> None:
