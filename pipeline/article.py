@@ -174,6 +174,8 @@ class Article:
             when a model wrote the summary, else None.
         summary_fallback: why the summary is extractive when an abstractive one was asked for
             (the summarizer wrote nothing, looped, or the article could not fit); "" otherwise.
+        published: the publication date a web page states in its markup (ISO 8601), when its
+            dateline does not say it already; else None.
         warnings: things a reviewer should know that are not errors.
         left_out: the parts of the input that were not translated, each in a reader's words
             ("2 comments (Word comments are not part of the release)"); shown on the review page,
@@ -191,6 +193,7 @@ class Article:
     summary_method: str = "extractive"
     summary_model: dict[str, str] | None = None
     summary_fallback: str = ""
+    published: str | None = None
     warnings: list[str] = field(default_factory=list)
     left_out: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
@@ -237,6 +240,8 @@ class ArticleRecord:
         input_bytes: the input path's exact bytes in hex, only when they are not UTF-8.
         title, sentences, flags, timings: what the translation held; ``flags`` is None for an
             article that failed before it was translated (then none of the four is listed).
+        left_out, warnings: the article's ``Article.left_out`` and ``Article.warnings``: the parts
+            of the input not translated and what a reviewer should know (listed with the four).
         outputs: the files of its folder that warta wrote.
         updated_at: when the record was written (UTC, ISO 8601).
     """
@@ -251,6 +256,8 @@ class ArticleRecord:
     sentences: int | None = None
     flags: dict[str, int] | None = None
     timings: dict[str, float] | None = None
+    left_out: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
     outputs: tuple[str, ...] = ()
     updated_at: str = ""
 
@@ -261,7 +268,8 @@ class ArticleRecord:
         if self.input_bytes is not None:
             record["input_bytes"] = self.input_bytes
         if self.flags is not None:
-            record.update(title=self.title, sentences=self.sentences, flags=self.flags, timings=self.timings or {})
+            record.update(title=self.title, sentences=self.sentences, flags=self.flags, timings=self.timings or {},
+                          left_out=list(self.left_out), warnings=list(self.warnings))
         record["outputs"] = list(self.outputs)
         record["updated_at"] = self.updated_at
         return record

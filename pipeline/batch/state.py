@@ -62,9 +62,17 @@ CREATE TABLE IF NOT EXISTS articles (
     timings TEXT NOT NULL DEFAULT '{}',
     outputs TEXT NOT NULL DEFAULT '[]',
     updated_at TEXT NOT NULL,
-    article BLOB                    -- zlib-compressed JSON of the translated article
+    article BLOB,                   -- zlib-compressed JSON of the translated article
+    left_out TEXT NOT NULL DEFAULT '[]',  -- JSON list: the parts of the input not translated
+    warnings TEXT NOT NULL DEFAULT '[]'   -- JSON list: what a reviewer should know
 );
 """
+#: Columns added since the first schema, with their definition: a state file written before them
+#: gets them (``ALTER TABLE``) when it is opened, its rows with the default.
+_ADDED_COLUMNS = {
+    "left_out": "TEXT NOT NULL DEFAULT '[]'",
+    "warnings": "TEXT NOT NULL DEFAULT '[]'",
+}
 
 
 def printable(text: str) -> str:
@@ -141,6 +149,7 @@ class BatchState:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(_SCHEMA)
+            self._add_columns()
         except sqlite3.OperationalError as error:  # a full disk, a folder that cannot be written: not the file's fault
             raise InputError(f"{self.path}: cannot open the batch state ({error}); free some space or check the "
                              f"folder's permissions, then run again") from error
@@ -151,6 +160,14 @@ class BatchState:
             if new or self._meta("schema") is None:
                 self._import_manifest()
             self._drop_unsafe_rows()
+
+    def _add_columns(self) -> None:
+        # An older warta's state file: add what it lacks, so that it opens and resumes. An older
+        # warta opening this file names its columns and leaves these at their defaults.
+        present = {row[1] for row in self.db.execute("PRAGMA table_info(articles)")}
+        for column, definition in _ADDED_COLUMNS.items():
+            if column not in present:
+                self.db.execute(f"ALTER TABLE articles ADD COLUMN {column} {definition}")
 
     @contextmanager
     def _guarded(self) -> Iterator[None]:
@@ -203,11 +220,13 @@ class BatchState:
                     seen.add(key)
                 self.db.execute(
                     "INSERT OR REPLACE INTO articles (name, input_key, input, sha256, fingerprint, status, reason, title,"
-                    " sentences, flags, timings, outputs, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    " sentences, flags, timings, outputs, updated_at, left_out, warnings) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (name, key, str(given or ""), record.get("sha256"), str(record.get("fingerprint", "")),
                      str(record.get("status", "failed")), str(record.get("reason", "")), record.get("title"),
                      record.get("sentences"), json.dumps(record.get("flags", {})), json.dumps(record.get("timings", {})),
-                     json.dumps(record.get("outputs", [])), str(record.get("updated_at", _now()))),
+                     json.dumps(record.get("outputs", [])), str(record.get("updated_at", _now())),
+                     json.dumps(_strings(record.get("left_out")), ensure_ascii=False),
+                     json.dumps(_strings(record.get("warnings")), ensure_ascii=False)),
                 )
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (_SCHEMA_VERSION,))
         if records:
@@ -241,20 +260,27 @@ class BatchState:
         self, name: str, input_key: bytes, input: str, sha256: str | None, fingerprint: str, status: str, reason: str = "",
         title: str | None = None, sentences: int | None = None, flags: dict[str, int] | None = None,
         timings: dict[str, float] | None = None, outputs: list[str] | None = None, article: bytes | None = None,
+        left_out: list[str] | None = None, warnings: list[str] | None = None,
     ) -> None:
         """Set the row of ``name`` (replacing the old one), in one transaction.
 
-        Any other row holding ``input_key`` loses it: an input has one output folder.
+        Any other row holding ``input_key`` loses it: an input has one output folder. ``left_out``
+        and ``warnings`` (the article's), when not given, are read from the stored ``article``.
         """
+        if article is not None and left_out is None and warnings is None:
+            from pipeline.batch.stored import stored_notes
+
+            left_out, warnings = stored_notes(article)
         with self._guarded(), self.db:
             self.db.execute("BEGIN")
             self.db.execute("UPDATE articles SET input_key = NULL WHERE input_key = ? AND name != ?", (input_key, name))
             self.db.execute(
                 "INSERT OR REPLACE INTO articles (name, input_key, input, sha256, fingerprint, status, reason, title,"
-                " sentences, flags, timings, outputs, updated_at, article) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " sentences, flags, timings, outputs, updated_at, article, left_out, warnings)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (name, input_key, input, sha256, fingerprint, status, reason, title, sentences,
                  json.dumps(flags or {}, ensure_ascii=False), json.dumps(timings or {}), json.dumps(outputs or []),
-                 _now(), article),
+                 _now(), article, json.dumps(left_out or [], ensure_ascii=False), json.dumps(warnings or [], ensure_ascii=False)),
             )
 
     def set_input(self, name: str, input_key: bytes, input: str) -> None:
@@ -298,11 +324,11 @@ class BatchState:
         """Every article's record, in name order: what ``manifest.json`` and the index page list."""
         self.flush()
         query = ("SELECT name, input_key, input, sha256, fingerprint, status, reason, title, sentences, flags, timings,"
-                 " outputs, updated_at FROM articles ORDER BY name")
+                 " outputs, updated_at, left_out, warnings FROM articles ORDER BY name")
         with self._guarded():
             rows = self.db.execute(query).fetchall()
         for row in rows:
-            name, key, given, sha256, fingerprint, status, reason, title, sentences, flags, timings, outputs, updated = row
+            name, key, given, sha256, fingerprint, status, reason, title, sentences, flags, timings, outputs, updated, left_out, warnings = row
             translated = status != "failed" or title is not None
             yield name, ArticleRecord(
                 given, sha256, fingerprint, status, reason,
@@ -310,6 +336,7 @@ class BatchState:
                 input_bytes=bytes(key).hex() if key is not None and _not_utf8(key) else None,
                 title=title, sentences=sentences,
                 flags=json.loads(flags) if translated else None, timings=json.loads(timings) if translated else None,
+                left_out=tuple(_strings(json.loads(left_out))), warnings=tuple(_strings(json.loads(warnings))),
                 outputs=tuple(json.loads(outputs)), updated_at=updated,
             )
 
@@ -327,6 +354,11 @@ def _outside_reason(out: Path, name: object) -> str | None:
     if reason is None and folder_inside(out, str(name)) is None:
         reason = "its folder resolves outside the output folder"
     return reason
+
+
+def _strings(value: object) -> list[str]:
+    """``value`` as a list of strings (an imported manifest's field may hold anything)."""
+    return [str(item) for item in value] if isinstance(value, list) else []
 
 
 def _not_utf8(key: bytes | None) -> bool:

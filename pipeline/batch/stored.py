@@ -47,6 +47,13 @@ def load_article(stored: bytes) -> Article:
                    language=language)
 
 
+def stored_notes(stored: bytes) -> tuple[list[str], list[str]]:
+    """The ``left_out`` and ``warnings`` of the article ``dump_article`` stored (empty lists for a
+    form that has none), for the batch's index and manifest."""
+    data = json.loads(decompress(stored)).get("article") or {}
+    return [str(part) for part in data.get("left_out") or []], [str(warning) for warning in data.get("warnings") or []]
+
+
 def _summary_sentence(item: dict[str, Any]) -> Any:
     # The summary's sentence type may grow fields; keep what the current class knows.
     summary_type = _field_type(Article, "summary")

@@ -77,6 +77,12 @@ def _review_page(article: Article, run_info: RunInfo, targets: tuple[str, ...]) 
     return render_review_page(article, run_info, targets)
 
 
+def _bilingual(article: Article, run_info: RunInfo, targets: tuple[str, ...]) -> bytes:
+    from pipeline.outputs.bilingual import render_bilingual
+
+    return render_bilingual(article, run_info, targets)
+
+
 def _text(article: Article, run_info: RunInfo, languages: tuple[str, ...]) -> str:
     (language,) = languages
     return render_translation(article, language)
@@ -91,6 +97,7 @@ _FORMATS = (
     OutputFormat("tmx", "article.tmx", _tmx),
     OutputFormat("summary", "summary.json", lambda article, run_info, targets: render_summary(article)),
     OutputFormat("html", "review.html", _review_page),
+    OutputFormat("bilingual", "bilingual.docx", _bilingual),
 )
 
 #: Output formats a run can choose (``--formats``), in the order they are written; ``report.json``

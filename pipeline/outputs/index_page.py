@@ -1,7 +1,8 @@
 """``OUT/index.html``: every article of a batch with its status, counts and links.
 
 Written from the batch state at the end of every run (and when a run is stopped); a failed
-article's reason says when its earlier outputs were removed. Article text is data, never markup:
+article's reason says when its earlier outputs were removed, and a translated one lists what of
+its input was not translated and its warnings, where the reviewer looks first. Article text is data, never markup:
 everything is escaped.
 """
 
@@ -28,6 +29,8 @@ def render_index(articles: Mapping[str, ArticleRecord]) -> str:
             "flags": sorted((entry.flags or {}).items()),
             "outputs": list(entry.outputs),
             "reason": entry.reason if entry.status == "failed" else "",
+            "left_out": list(entry.left_out),
+            "warnings": list(entry.warnings),
         }
         for name, entry in sorted(articles.items())
     ]

@@ -64,6 +64,10 @@ def build_report(article: Article, run_info: RunInfo) -> dict[str, object]:
     Args:
         article: the finished article.
         run_info: version, models, settings and anything else shared by the run.
+
+    ``document.published`` is the publication date a web page's markup gives (None when the
+    input gives none, or its dateline already states it); ``left_out`` lists the parts of the
+    input that were not translated, beside the ``warnings``.
     """
     sentences = article.sentences()
     return {
@@ -74,6 +78,7 @@ def build_report(article: Article, run_info: RunInfo) -> dict[str, object]:
             "sha256": article.sha256,
             "encoding": article.encoding,
         },
+        "document": {"published": article.published},
         "language": asdict(article.language),
         "counts": {
             "blocks": len(article.blocks),
@@ -84,4 +89,7 @@ def build_report(article: Article, run_info: RunInfo) -> dict[str, object]:
         "timings": {stage: round(seconds, 4) for stage, seconds in article.timings.items()},
         "flags": flag_counts(article),
         "warnings": article.warnings,
+        "left_out": article.left_out,
+        # why an abstractive summary was asked for and the extractive one given ("" when not)
+        "summary_fallback": article.summary_fallback,
     }

@@ -1,7 +1,8 @@
 """``review.html``: the reviewer's side-by-side page, one self-contained file.
 
 Indonesian, English and Chinese in three columns, one row per source sentence (row numbers as
-in ``aligned.tsv``), grouped by block with headings shown as headings, the summary on top with
+in ``aligned.tsv``), grouped by block with headings shown as headings, a notice at the top of
+what was not translated (``Article.left_out``) and the warnings, the summary on top with
 links to its sentences, a filter for flagged rows, hover and click highlighting, and a print
 style. CSS and the small script are inline; a Content-Security-Policy forbids every network
 request and any script but ours (by hash), and Jinja2 escapes every piece of article text, so
@@ -201,6 +202,8 @@ def render_review_page(article: Article, run_info: RunInfo, targets: tuple[str, 
     return template("review.html.j2").render(
         title=page_title(article),
         source=str(article.source or article.name),
+        left_out=article.left_out,
+        warnings=article.warnings,
         version=__version__,
         models=run_info.models,
         languages=languages,

@@ -255,3 +255,103 @@ def test_progress_bar_on_a_terminal():
     progress.close()
     text = stream.getvalue()
     assert "2/2" in text and "article" in text and "failed b: the file is empty" in text
+
+
+# --- what was not translated, kept by the state and shown in the index ---------------------------
+
+LEFT_OUT = "2 comment(s) (Word comments are not part of the release)"
+WARNING = "the letterhead <b>image</b> has text in it"
+
+
+def test_index_and_manifest_show_each_article_s_left_out_parts_and_warnings(tmp_path: Path):
+    from benchmarks.standin import use_stand_in
+
+    class ReportingWarta(Warta):
+        """Reads as warta does; the Word reader's count of comments stands in for one input."""
+
+        def read_file(self, path, name=None):
+            article = super().read_file(path, name)
+            if Path(path).name == "berkomentar.txt":
+                article.left_out.append(LEFT_OUT)
+                article.warnings.append(WARNING)
+            return article
+
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "berkomentar.txt").write_text(_indonesian_article(1), encoding="utf-8")
+    (source / "biasa.txt").write_text(_indonesian_article(2), encoding="utf-8")
+    out = tmp_path / "out"
+    warta = use_stand_in(ReportingWarta(Settings(device="cpu", beams=1, source_lang="id", formats=("tsv",))))
+
+    first = run_translate([source], out, warta, quiet=True)
+
+    assert sorted(first.done) == ["berkomentar", "biasa"]
+    for run in ("first", "second"):
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["articles"]
+        assert manifest["berkomentar"]["left_out"] == [LEFT_OUT] and manifest["berkomentar"]["warnings"] == [WARNING], run
+        assert manifest["biasa"]["left_out"] == [] and manifest["biasa"]["warnings"] == [], run
+        index = (out / "index.html").read_text(encoding="utf-8")
+        row = next(line for line in index.splitlines() if "<td>berkomentar</td>" in line)
+        assert f"Not translated: {LEFT_OUT}" in row, run
+        assert "the letterhead &lt;b&gt;image&lt;/b&gt; has text in it" in row, run  # text, never markup
+        assert "Not translated" not in next(line for line in index.splitlines() if "<td>biasa</td>" in line), run
+        assert json.loads((out / "berkomentar" / "report.json").read_text(encoding="utf-8"))["left_out"] == [LEFT_OUT]
+        # the second run skips both: the state still knows what was left out
+        second = run_translate([source], out, warta, quiet=True)
+        assert sorted(second.skipped) == ["berkomentar", "biasa"]
+
+
+# The articles table as the first warta with a state file made it, before left_out and warnings.
+_FIRST_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE articles (
+    name TEXT PRIMARY KEY, input_key BLOB UNIQUE, input TEXT NOT NULL, sha256 TEXT, fingerprint TEXT NOT NULL,
+    status TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '', title TEXT, sentences INTEGER,
+    flags TEXT NOT NULL DEFAULT '{}', timings TEXT NOT NULL DEFAULT '{}', outputs TEXT NOT NULL DEFAULT '[]',
+    updated_at TEXT NOT NULL, article BLOB
+);
+INSERT INTO meta VALUES ('schema', '1');
+INSERT INTO articles (name, input_key, input, sha256, fingerprint, status, title, sentences, flags, timings, outputs, updated_at)
+VALUES ('lama', X'2f696e2f6c616d612e747874', '/in/lama.txt', 'ab', 'f', 'done', 'Rilis Lama', 3, '{}', '{}', '["aligned.tsv"]',
+        '2025-01-01T00:00:00+00:00');
+"""
+
+
+def test_a_state_file_from_before_left_out_opens_and_keeps_its_rows(tmp_path: Path):
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / STATE_NAME) as db:
+        db.executescript(_FIRST_SCHEMA)
+    db.close()
+
+    state = BatchState(tmp_path)
+    try:
+        [(name, record)] = list(state.records())
+        assert name == "lama" and record.title == "Rilis Lama" and record.left_out == () and record.warnings == ()
+        assert record.as_json()["left_out"] == [] and state.by_name("lama").is_current("ab", "f")
+        state.record("baru", b"/in/baru.txt", "/in/baru.txt", "cd", "f", "done", title="Rilis Baru", sentences=2, flags={},
+                     timings={}, outputs=["aligned.tsv"], left_out=[LEFT_OUT], warnings=[WARNING])
+        records = dict(state.records())
+        assert records["baru"].left_out == (LEFT_OUT,) and records["baru"].warnings == (WARNING,)
+    finally:
+        state.close()
+    # opened again: the columns are there, nothing is added twice
+    reopened = BatchState(tmp_path)
+    try:
+        assert dict(reopened.records())["baru"].as_json()["warnings"] == [WARNING]
+    finally:
+        reopened.close()
+
+
+def test_an_imported_manifest_keeps_left_out_parts_and_warnings(tmp_path: Path):
+    record = {"input": "/in/lama.txt", "sha256": "ab", "fingerprint": "f", "status": "done", "reason": "", "title": "Rilis",
+              "sentences": 3, "flags": {}, "timings": {}, "left_out": [LEFT_OUT], "warnings": "not a list", "outputs": [],
+              "updated_at": "2025-01-01T00:00:00+00:00"}
+    (tmp_path / "manifest.json").write_text(json.dumps({"warta_version": "0.1", "articles": {"lama": record}}), encoding="utf-8")
+
+    state = BatchState(tmp_path)
+    try:
+        imported = dict(state.records())["lama"]
+    finally:
+        state.close()
+    assert imported.left_out == (LEFT_OUT,) and imported.warnings == ()  # what is not a list of strings is dropped

@@ -423,3 +423,40 @@ def test_the_translation_digest_changes_with_any_row_s_translation():
     before = _translation_digest(article)
     article.blocks[0].sentences[1].zh = "二。"
     assert _translation_digest(article) != before
+
+
+# --- what was not translated is the first thing the reviewer sees ------------------------------
+
+
+def test_review_page_notice_lists_the_parts_left_out_and_the_warnings(browser, tmp_path, artifacts):
+    from pipeline.outputs.review_page import render_review_page
+
+    article = _hand_translated([
+        ("title", "", "Langkah Pendaftaran Vaksin"),
+        ("paragraph", "", "Datang ke puskesmas. Bawa kartu keluarga."),
+    ])
+    article.left_out = ["2 comments (Word comments are not part of the release)", "an image <img src=x onerror=alert(1)>"]
+    article.warnings = ["could not reuse the source's styles (BadZipFile); default Word styles used"]
+    path = tmp_path / "review.html"
+    path.write_text(render_review_page(article, RunInfo(warta_version="test"), ("en", "zh")), encoding="utf-8")
+
+    page, requests, dialogs = _open(browser, path)
+    notice = page.locator("section.notice")
+    assert notice.is_visible()
+    text = notice.inner_text()
+    assert "Not translated:" in text and "2 comments (Word comments are not part of the release)" in text
+    assert "an image <img src=x onerror=alert(1)>" in text and page.locator("img").count() == 0 and dialogs == []
+    assert "could not reuse the source's styles (BadZipFile); default Word styles used" in text
+    # at the top: above the summary's and the rows' table, inside the first screen
+    box, table = notice.bounding_box(), page.locator("table").bounding_box()
+    assert box is not None and table is not None and box["y"] + box["height"] <= table["y"] and box["y"] < 900
+    page.screenshot(path=str(artifacts / "review-left-out.png"))
+    page.close()
+
+
+def test_review_page_without_left_out_parts_has_no_notice() -> None:
+    from pipeline.outputs.review_page import render_review_page
+
+    article = _hand_translated([("title", "", "Langkah Pendaftaran Vaksin"), ("paragraph", "", "Datang ke puskesmas.")])
+
+    assert 'class="notice"' not in render_review_page(article, RunInfo(warta_version="test"), ("en", "zh"))

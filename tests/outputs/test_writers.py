@@ -347,7 +347,7 @@ def test_write_article_writes_exactly_the_contract_files(tmp_path: Path) -> None
     written = write_article(article, folder, RunInfo(warta_version="9.9"), ("en", "zh"))
 
     names = ["en.txt", "zh.txt", "en.docx", "zh.docx", "aligned.tsv", "aligned.jsonl", "aligned.xlsx",
-             "article.tmx", "summary.json", "review.html", "report.json"]
+             "article.tmx", "summary.json", "review.html", "bilingual.docx", "report.json"]
     assert sorted(path.name for path in folder.iterdir()) == sorted(names)
     assert [path.name for path in written] == names  # the report last: it says the rest is complete
     assert all(path.parent == folder for path in written)
@@ -374,8 +374,8 @@ def test_write_article_writes_only_the_target_languages_text(tmp_path: Path) -> 
     written = write_article(article, tmp_path, RunInfo(warta_version="test"), ("en",))
 
     assert sorted(path.name for path in tmp_path.iterdir()) == [
-        "aligned.jsonl", "aligned.tsv", "aligned.xlsx", "article.tmx", "en.docx", "en.txt", "report.json", "review.html",
-        "summary.json",
+        "aligned.jsonl", "aligned.tsv", "aligned.xlsx", "article.tmx", "bilingual.docx", "en.docx", "en.txt", "report.json",
+        "review.html", "summary.json",
     ]
     assert [path.name for path in written][-1] == "report.json"
 
@@ -388,7 +388,7 @@ def test_write_article_overwrites_a_previous_run(tmp_path: Path) -> None:
     write_article(article, tmp_path, RunInfo(warta_version="test"), ("en", "zh"))
 
     assert (tmp_path / "en.txt").read_text(encoding="utf-8").startswith("# Changed title\n\n")
-    assert len(list(tmp_path.iterdir())) == 11  # replaced in place, no temporary files left
+    assert len(list(tmp_path.iterdir())) == 12  # replaced in place, no temporary files left
 
 
 # --- text that looks like markup stays text -----------------------------------------------------
@@ -492,3 +492,33 @@ def test_tmx_labels_a_sentence_passed_through_as_english_en() -> None:
     assert variants[3] == [("en", "The visit aims to promote technology."), ("zh-CN", CHINESE[(3, 1)])]
     assert srclangs[3] == "en" and srclangs[2] is None
     assert [language for language, _ in variants[2]] == ["id", "en", "zh-CN"]
+
+
+# --- what was not translated, where the reviewer looks ------------------------------------------
+
+
+def test_report_and_review_page_list_the_parts_left_out_and_the_warnings(tmp_path: Path) -> None:
+    article = translated_article()
+    article.left_out = ["2 comments (Word comments are not part of the release)", "1 image <img src=x> with text in it"]
+    article.warnings.append("could not reuse the source's styles")
+
+    write_article(article, tmp_path, RunInfo(warta_version="test"), ("en", "zh"), formats=("html",))
+
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert report["left_out"] == article.left_out
+    assert report["warnings"] == ["could not reuse the source's styles"]
+    assert report["document"] == {"published": None}  # a Markdown file states no publication date
+    page = (tmp_path / "review.html").read_text(encoding="utf-8")
+    notice = page[page.index('<section class="notice"'):page.index("</section>")]
+    assert page.index('<section class="notice"') < page.index("<table>")  # at the top, above the rows
+    assert "Not translated:" in notice and "<li>2 comments (Word comments are not part of the release)</li>" in notice
+    assert "<li>1 image &lt;img src=x&gt; with text in it</li>" in notice  # text, never markup
+    assert "could not reuse the source&#39;s styles" in notice
+
+
+def test_review_page_has_no_notice_when_everything_was_translated(tmp_path: Path) -> None:
+    write_article(translated_article(), tmp_path, RunInfo(warta_version="test"), ("en", "zh"), formats=("html",))
+
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert report["left_out"] == [] and report["warnings"] == []
+    assert 'class="notice"' not in (tmp_path / "review.html").read_text(encoding="utf-8")
