@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from models.errors import ModelError, UsageError
+from models.errors import ModelError, UsageError, one_line
 from models.families import Family, family_of
 
 log = logging.getLogger(__name__)
@@ -250,7 +250,7 @@ def model_family(name: str, offline: bool = False) -> Family:
     try:
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise ModelError(f"cannot read the config of model '{name}' ({folder / 'config.json'}): {_first_line(error)}") from error
+        raise ModelError(f"cannot read the config of model '{name}' ({folder / 'config.json'}): {one_line(error)}") from error
     return family_of(str(config.get("model_type", "")), bool(config.get("is_encoder_decoder", False)))
 
 
@@ -327,7 +327,7 @@ def check_hub_reachable(repo_id: str, timeout: float = HUB_PROBE_TIMEOUT) -> Non
     except _network_errors() as error:
         raise ModelError(
             f"the Hugging Face hub ({ENDPOINT}) cannot be reached to download '{repo_id}' "
-            f"({type(error).__name__}: {_first_line(error)}); {_OFFLINE_HINT}"
+            f"({type(error).__name__}: {one_line(error)}); {_OFFLINE_HINT}"
         ) from None
 
 
@@ -361,16 +361,9 @@ def _download(name: str, kind: str = "seq2seq") -> None:
             auto_class.from_pretrained(name, use_safetensors=False, trust_remote_code=False)
     except (OSError, ValueError) as error:
         raise ModelError(
-            f"cannot download model '{name}': {_first_line(error)}. Where the hub cannot be reached, run "
+            f"cannot download model '{name}': {one_line(error)}. Where the hub cannot be reached, run "
             f"'python run.py models download' on a machine that can, or pass --model PAIR=/path/to/folder"
         ) from error
-
-
-def _first_line(error: BaseException) -> str:
-    # The whole message on one line: libraries' messages run over several lines, and cutting
-    # at the first would drop what the user needs (transformers' tokenizer message does).
-    text = " ".join(str(error).split())
-    return text or type(error).__name__
 
 
 def _load_folder(config_folder: Path, weights_folder: Path, name: str, kind: str = "seq2seq") -> tuple[Any, Any, str]:
@@ -404,7 +397,7 @@ def _load_folder(config_folder: Path, weights_folder: Path, name: str, kind: str
         # A folder with missing or wrong files fails inside transformers with whatever its
         # code meets first (MarianTokenizer asserts its SentencePiece files exist, and passes
         # None to Path when one is not even named); all of it is "this folder is not a model".
-        reason = _first_line(error)
+        reason = one_line(error)
         if isinstance(error, (TypeError, AssertionError)):
             reason = f"its tokenizer or weight files are missing or broken ({type(error).__name__}: {reason})"
         raise ModelError(f"cannot load model '{name}' from {config_folder}: {reason}") from error

@@ -4,9 +4,9 @@ Library code raises these with a message that says what was wrong and what to do
 only ``run.main()`` turns them into exit codes and one-line messages.
 """
 
-from models.errors import ModelError, UsageError, WartaError
+from models.errors import ModelError, UsageError, WartaError, one_line
 
-__all__ = ["InputError", "ModelError", "OutputBusyError", "UsageError", "WartaError"]
+__all__ = ["InputError", "ModelError", "OutputBusyError", "UsageError", "WartaError", "one_line"]
 
 
 class InputError(WartaError):

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from models.backends.base import BatchedTranslator, ModelInfo, Translation
-from models.errors import ModelError
+from models.errors import ModelError, one_line
 from models.families import LanguageControl, detect_family
 from models.loading import LoadedModel, cached_snapshot, is_local_model, load_seq2seq, local_revision
 
@@ -112,7 +112,7 @@ class CTranslate2Translator(BatchedTranslator):
             # fall back, and not in the middle of a batch.
             self.translator.translate_batch([[tokenizer.eos_token]], max_decoding_length=2, beam_size=1)
         except (RuntimeError, OSError, ValueError) as error:
-            raise ModelError(f"ctranslate2 cannot run '{name}' on {device} with {self.compute_type}: {str(error).splitlines()[0]}") from error
+            raise ModelError(f"ctranslate2 cannot run '{name}' on {device} with {self.compute_type}: {one_line(error)}") from error
         self.device = device
         self.info = ModelInfo(name, self.revision, self.family, f"ctranslate2 {ctranslate2.__version__} {self.compute_type}", device, "converted")
         self.positions = getattr(config, "max_position_embeddings", 512) or 512
@@ -184,7 +184,7 @@ class CTranslate2Translator(BatchedTranslator):
                 shutil.rmtree(folder, ignore_errors=True)
                 partial.rename(folder)
             except (RuntimeError, ValueError, OSError, NotImplementedError) as error:
-                raise ModelError(f"cannot convert '{loaded.name}' to CTranslate2: {str(error).splitlines()[0]}") from error
+                raise ModelError(f"cannot convert '{loaded.name}' to CTranslate2: {one_line(error)}") from error
             finally:
                 shutil.rmtree(partial, ignore_errors=True)  # gone already when renamed
             return folder

@@ -1,7 +1,9 @@
 """The batch job: ``translate`` over files and folders, resumable, one failure never stopping it.
 
-``run_translate`` is the entry point (``runner.py``); ``walking.py`` finds the articles and
-names their folders, ``state.py`` keeps the per-article state in SQLite, ``manifest.py``
+``run_translate`` is the entry point (``runner.py``: the folder, its lock and state, the
+executor); ``loop.py`` runs the articles through (skip, read, translate, write, record),
+``signals.py`` stops it on Ctrl-C or SIGTERM, ``fingerprint.py`` gathers the models' revisions;
+``walking.py`` finds the articles and names their folders, ``state.py`` keeps the per-article state in SQLite, ``manifest.py``
 exports it as ``manifest.json``, ``lock.py`` keeps two runs out of one folder, ``stored.py``
 keeps translated articles so other formats can be written later, ``progress.py`` reports.
 """

@@ -1,6 +1,6 @@
 """Where a batch run's work happens: in this process (``local``) or on a Ray cluster (``ray``).
 
-The run loop (``pipeline.batch.runner``) keeps everything that decides what an article's fate
+The run loop (``pipeline.batch.loop``) keeps everything that decides what an article's fate
 is: the state, the skip and resume rules, the windows, the writing, the manifest. An executor
 only does the two heavy steps for it, on iterators, so that a distributed one can keep many
 steps in flight:
@@ -83,6 +83,17 @@ def fatal_error(error: BaseException) -> BaseException | None:
             return cause
         cause = cause.__cause__ or cause.__context__
     return None
+
+
+def raise_if_fatal(error: BaseException) -> None:
+    """Raise the error that stops the run (``fatal_error``) when ``error`` is one; else return.
+
+    Every broad ``except`` around one article's work calls it first, so that a missing module or
+    an exhausted memory stops the run instead of failing every article one by one.
+    """
+    fatal = fatal_error(error)
+    if fatal is not None:
+        raise fatal from error
 
 
 def stops_run(error: BaseException) -> bool:

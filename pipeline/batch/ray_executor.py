@@ -3,7 +3,7 @@
 What runs where:
 
 * The driver (this process) keeps the run: the article list, the state, the skip and resume
-  rules, the windows, the manifest and index, and every write (``pipeline.batch.runner``).
+  rules, the windows, the manifest and index, and every write (``pipeline.batch.loop``, ``pipeline.batch.runner``).
   Each article's files are written, atomically, when its window comes back, so they are
   written once even when a window is retried; the output folder may be on a shared
   filesystem.
@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any
 from pipeline.article import Article
 from pipeline.batch.executor import Window, WindowAbandoned, WindowResult, fatal_error, portable, stops_run, translate_isolated
 from pipeline.batch.walking import ArticleJob
-from pipeline.errors import InputError, UsageError, WartaError
+from pipeline.errors import InputError, UsageError, WartaError, one_line
 from pipeline.settings import Settings
 
 if TYPE_CHECKING:
@@ -423,7 +423,7 @@ class RayExecutor:
         if task.actor in self.actors:
             self.actors[self.actors.index(task.actor)] = self._new_actor()
             load.pop(task.actor, None)
-            log.warning("a translation worker died (%s); started another", _first_line(error))
+            log.warning("a translation worker died (%s); started another", one_line(error))
         self.restarted_windows += 1
         if task.attempt < _WINDOW_ATTEMPTS:
             return [replace(task, attempt=task.attempt + 1)], []
@@ -431,7 +431,7 @@ class RayExecutor:
             return [_Task([item], task.actor) for item in task.window], []
         # This article alone killed its worker every time: it fails, the run goes on.
         failure = RuntimeError(f"the translation worker died {task.attempt} times while translating it "
-                               f"({_first_line(error)})")
+                               f"({one_line(error)})")
         return [], [WindowResult(task.window, [failure])]
 
     def close(self) -> None:
@@ -452,10 +452,5 @@ def _cause(error: Exception) -> Exception:
 def _describe(error: Exception) -> str:
     """One line: warta's own message, or the error's type and first line."""
     if isinstance(error, WartaError):
-        return _first_line(error)
-    return f"{type(error).__name__}: {_first_line(error)}"
-
-
-def _first_line(error: Exception) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
+        return one_line(error)
+    return f"{type(error).__name__}: {one_line(error)}"

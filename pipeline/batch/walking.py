@@ -16,11 +16,12 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pipeline.batch.manifest import is_output_folder
+from pipeline.batch.manifest import MANIFEST_NAME, is_output_folder
 from pipeline.batch.names import folder_inside, safe_name
 from pipeline.batch.state import BatchState, path_key, printable
 from pipeline.errors import InputError, UsageError
 from pipeline.outputs.index_page import INDEX_NAME
+from pipeline.reading.formats import reader_format
 
 log = logging.getLogger(__name__)
 
@@ -91,10 +92,14 @@ def find_articles(inputs: list[Path], exclude: Path | None = None) -> tuple[list
                     # never passed over in silence.
                     if file_name.startswith("."):
                         continue
-                    if root == excluded and here == given and file_name == INDEX_NAME:
-                        continue  # this run's own index page
+                    if root == excluded and here == given and file_name in (INDEX_NAME, MANIFEST_NAME):
+                        continue  # this run's own index page and manifest
                     relative = path.relative_to(given)
-                    found.append(ArticleJob(path, safe_name(relative.with_suffix("").as_posix()), b"",
+                    # A file of a type warta does not read never gets outputs: it is known by its
+                    # name with the suffix, and leaves the plain name to the release beside it
+                    # (rilis.odt beside rilis.txt).
+                    stem = relative.with_suffix("") if reader_format(path) is not None else relative
+                    found.append(ArticleJob(path, safe_name(stem.as_posix()), b"",
                                             safe_name(relative.as_posix()), _link_out_of(path, root)))
         elif given.exists() or given.is_symlink():
             found.append(ArticleJob(given, safe_name(given.stem), b"", safe_name(given.name)))

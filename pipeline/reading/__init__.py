@@ -9,7 +9,7 @@ registry (``READER_FORMATS``): plain text and Markdown (``text.py``, with ``deco
 from pathlib import Path
 
 from pipeline.article import Article
-from pipeline.errors import InputError
+from pipeline.errors import InputError, one_line
 from pipeline.reading.formats import READABLE_SUFFIXES, READER_FORMATS, ReaderFormat, reader_format, why_unreadable
 from pipeline.reading.text import MAX_TEXT_BYTES, parse_article_bytes, parse_article_text
 
@@ -44,9 +44,9 @@ def read_article(path: Path, name: str | None = None) -> Article:
         return reader(path, name or path.stem)
     except InputError:
         raise
-    except Exception as error:  # noqa: BLE001 - a third-party parser on a malformed file
+    except Exception as error:  # a third-party parser on a malformed file
         # python-docx, lxml, trafilatura and the PDF parser raise many kinds of error on broken
         # files (XML syntax errors, missing parts, bad numbers); any of them means this one
         # file cannot be read, and a batch must go on.
-        detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        detail = one_line(error) if str(error).strip() else ""
         raise InputError(f"{path}: cannot read the document ({type(error).__name__}{': ' + detail if detail else ''})") from error
