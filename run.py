@@ -163,7 +163,7 @@ def _translate(args: argparse.Namespace) -> int:
 
 
 def _models(args: argparse.Namespace) -> int:
-    from models.loading import known_revision
+    from models.hub import known_revision
     from models.pool import ModelPool
 
     settings = _settings_from(args)
@@ -212,7 +212,9 @@ def _memory(args: argparse.Namespace) -> int:
         pairs = {path: read_pairs(path, args.all) for path in args.files}  # every file read before any is stored
         with TranslationMemory(args.memory, create=True) as memory:
             for path, entries in pairs.items():
-                print(f"{path}\t{memory.add(entries)} entries")
+                # an exported file names its article inside: say which, whatever the browser named the file
+                articles = sorted({entry.origin.removeprefix(f"{path} ") for entry in entries} - {str(path)})
+                print("\t".join([str(path), f"{memory.add(entries)} entries", *articles]))
             print(f"{args.memory}\t{len(memory)} entries in all")
         return EXIT_OK
     with TranslationMemory(args.memory) as memory:

@@ -2,9 +2,13 @@
 
 Three kinds of file go in (``memory add``):
 
-- ``corrections.tsv`` from the review page: the columns of ``aligned.tsv`` plus ``status``;
-  only rows a reviewer ``approved`` or ``edited`` are taken (an untouched row is still the
-  machine's); of several rows for one sentence the last edited one wins, else the last approved.
+- ``corrections-<article>.tsv`` from the review page: the columns of ``aligned.tsv`` plus
+  ``status``, ``article`` and ``sha256`` (the article the rows are of, on every row); only rows a
+  reviewer ``approved`` or ``edited`` are taken (an untouched row is still the machine's); of
+  several rows for one sentence the last edited one wins, else the last approved. Each entry's
+  origin names the file and the article, so a memory filled from many exports (which a browser
+  saves as ``corrections (3).tsv`` and the like) says which article each came from. A
+  ``corrections.tsv`` from before the article columns is read as well; its origin is the file.
 - any TSV with ``id`` and ``en`` and/or ``zh`` columns, when ``trust_all`` says every row is
   reviewed (a client's bilingual list, a spreadsheet export).
 - TMX 1.4b from a CAT tool: each ``tu`` with an ``id`` variant and ``en`` and/or Simplified
@@ -51,7 +55,8 @@ def read_pairs(path: Path, trust_all: bool = False) -> list[MemoryEntry]:
             approved and edited ones.
 
     Returns:
-        The pairs, in file order, with ``origin`` set to the file's path and the texts cleaned
+        The pairs, in file order, with ``origin`` set to the file's path (and, for a row that
+        names its article, the article's name and sha256: :func:`origin_of`) and the texts cleaned
         (``normalise.clean_text``); of a corrections file's rows for one sentence, only the one
         that wins (the last edited, else the last approved).
 
@@ -67,6 +72,16 @@ def read_pairs(path: Path, trust_all: bool = False) -> list[MemoryEntry]:
     raise UsageError(f"{path}: cannot import a '{suffix or 'suffix-less'}' file into the memory (use .tsv or .tmx)")
 
 
+def origin_of(path: Path, article: str = "", sha256: str = "") -> str:
+    """Where a memory entry came from: the file, and the article its row names when it names one.
+
+    ``corrections (3).tsv (article rilis-a, sha256 9f86d0...)``; the file alone for a row
+    without an article (an older ``corrections.tsv``, any other TSV).
+    """
+    named = ", ".join(part for part in (f"article {article}" if article else "", f"sha256 {sha256}" if sha256 else "") if part)
+    return f"{path} ({named})" if named else str(path)
+
+
 def _read_tsv(path: Path, trust_all: bool) -> list[MemoryEntry]:
     try:
         rows = read_tsv(path, "memory import")
@@ -79,7 +94,7 @@ def _read_tsv(path: Path, trust_all: bool) -> list[MemoryEntry]:
         raise UsageError(f"{path}: needs a header with an 'id' column and an 'en' and/or 'zh' column; found {', '.join(header)}")
     if "status" not in header and not trust_all:
         raise UsageError(f"{path}: no 'status' column, so not a corrections file; pass --all if every row is reviewed")
-    column: dict[str, int] = {name: header.index(name) for name in ("id", "en", "zh", "status") if name in header}
+    column: dict[str, int] = {name: header.index(name) for name in ("id", "en", "zh", "status", "article", "sha256") if name in header}
 
     def cell(cells: list[str], name: str) -> str:
         index = column.get(name)
@@ -93,7 +108,8 @@ def _read_tsv(path: Path, trust_all: bool) -> list[MemoryEntry]:
         if not trust_all and status not in REVIEWED_STATUSES:
             continue
         source, en, zh = (clean_text(cell(row.cells, name)) for name in ("id", "en", "zh"))
-        entry = MemoryEntry(source, en, zh, str(path))
+        origin = origin_of(path, clean_text(cell(row.cells, "article")), cell(row.cells, "sha256").strip().lower())
+        entry = MemoryEntry(source, en, zh, origin)
         key = normalise_source(entry.source)
         if key not in chosen or status == "edited" or not chosen[key][0]:
             chosen[key] = (status == "edited", number, entry)

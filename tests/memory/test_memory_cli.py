@@ -206,3 +206,46 @@ def test_memory_add_of_a_fifo_or_a_device_is_one_line_at_once(planted: str, tmp_
                             capture_output=True, text=True, timeout=60, env=dict(os.environ))
     assert result.returncode == 2 and "not a regular file" in result.stderr and "Traceback" not in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+# --- corrections exported from review pages say which article they are of ----------------------
+
+def _exported(path: Path, article: str, sha256: str, rows: list[tuple[str, str, str]]) -> Path:
+    """A corrections file as the review page's export writes it (aligned.tsv's columns, status, article, sha256)."""
+    from pipeline.outputs.review_page import EXPORT_COLUMNS
+    from pipeline.outputs.rows import TSV_COLUMNS
+
+    lines = ["\t".join((*TSV_COLUMNS, *EXPORT_COLUMNS))]
+    for number, (source, en, status) in enumerate(rows, start=1):
+        lines.append("\t".join(("1", str(number), "paragraph", source, en, "", "", status, article, sha256)))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_memory_add_of_two_exports_names_the_article_each_entry_came_from(tmp_path: Path, capsys) -> None:
+    # Saved by a browser into one folder the second is "corrections (1).tsv": the name says nothing.
+    first = _exported(tmp_path / "corrections.tsv", "2025/06/rilis-a", "a" * 64, [("Satu.", "One.", "approved"), ("Dua.", "2", "")])
+    second = _exported(tmp_path / "corrections (1).tsv", "rilis-b", "b" * 64, [("Tiga.", "Three.", "edited")])
+    memory = tmp_path / "tm.sqlite"
+
+    assert run.main(["memory", "add", str(first), str(second), "--memory", str(memory)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split("\t")[:2] for line in lines] == [[str(first), "1 entries"], [str(second), "1 entries"], [str(memory), "2 entries in all"]]
+    assert lines[1].split("\t")[2:] == [f"(article rilis-b, sha256 {'b' * 64})"]  # which article, whatever the file is called
+    assert run.main(["memory", "stats", "--memory", str(memory)]) == 0
+
+    origins = {tuple(line.split("\t")[1:]) for line in capsys.readouterr().out.splitlines() if line.startswith("from\t")}
+    assert origins == {(f"{first} (article 2025/06/rilis-a, sha256 {'a' * 64})", "1"), (f"{second} (article rilis-b, sha256 {'b' * 64})", "1")}
+    with TranslationMemory(memory) as opened:
+        assert {entry.source: entry.origin for entry in opened.entries()}["Tiga."] == f"{second} (article rilis-b, sha256 {'b' * 64})"
+
+
+def test_a_corrections_file_from_before_the_article_columns_still_imports(tmp_path: Path, capsys) -> None:
+    old = tmp_path / "corrections.tsv"
+    old.write_text("block\tsentence\tkind\tid\ten\tzh\tflags\tstatus\n1\t1\tparagraph\tSatu.\tOne.\t一。\t\tapproved\n", encoding="utf-8")
+    memory = tmp_path / "tm.sqlite"
+
+    assert run.main(["memory", "add", str(old), "--memory", str(memory)]) == 0
+    with TranslationMemory(memory) as opened:
+        assert [(entry.source, entry.en, entry.zh, entry.origin) for entry in opened.entries()] == [("Satu.", "One.", "一。", str(old))]
