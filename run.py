@@ -288,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     _configure_logging(getattr(args, "verbose", False))
     if getattr(args, "offline", False):
         os.environ["HF_HUB_OFFLINE"] = "1"
-    from pipeline.errors import ModelError, OutputBusyError, UsageError, WartaError
+    from pipeline.errors import InputError, ModelError, OutputBusyError, UsageError, WartaError
 
     try:
         commands = {"translate": _translate, "models": _models, "eval": _eval, "memory": _memory}
@@ -302,6 +302,9 @@ def main(argv: list[str] | None = None) -> int:
     except OutputBusyError as error:
         print(f"warta: {error}", file=sys.stderr)
         return EXIT_BUSY
+    except InputError as error:  # a file given to eval could not be read, as an article that fails
+        print(f"warta: {error}", file=sys.stderr)
+        return EXIT_FAILED
     except WartaError as error:  # a broken state file, an incomplete installation, ...
         print(f"warta: {error}", file=sys.stderr)
         return EXIT_RUN_FAILED

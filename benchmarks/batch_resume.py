@@ -1,4 +1,4 @@
-"""Batch bookkeeping at archive scale: the state store, an all-done rerun, and memory (issue 10).
+"""Batch bookkeeping at archive scale: the state store, an all-done rerun, and memory.
 
 N short generated articles (a title and two sentences, 100 to a folder) are translated by the
 upper-casing stand-in (``benchmarks.standin``: no model time to speak of), so what is measured

@@ -1,4 +1,4 @@
-"""Batch throughput: one article at a time against cross-article batching (issue: batch job).
+"""Batch throughput: one article at a time against cross-article batching (the batch job's windows).
 
 Random-weight models in the shapes of opus-mt-id-en and opus-mt-en-zh with a fixed output
 length translate N copies of the sample article twice in one process:

@@ -1,4 +1,4 @@
-"""Executor throughput: the batch job in this process against the batch job on Ray (issue 15).
+"""Executor throughput: the batch job in this process against the batch job on Ray (``--executor ray``).
 
 N copies of the sample article go through ``run_translate`` four times in one process, on one
 local Ray (``num_cpus`` = this machine's cores):
@@ -28,12 +28,14 @@ from benchmarks.standin import use_stand_in
 from models.tiny import SAMPLE_ARTICLE
 from pipeline.batch import run_translate
 from pipeline.batch.executor import Executor, LocalExecutor
-from pipeline.batch.ray_executor import RayExecutor, _Translator, import_ray
+from pipeline.batch.ray_cluster import import_ray
+from pipeline.batch.ray_executor import RayExecutor
+from pipeline.batch.ray_workers import Translator
 from pipeline.orchestrator import Warta
 from pipeline.settings import Settings
 
 
-class _StandInTranslator(_Translator):
+class _StandInTranslator(Translator):
     """A translation actor whose models are stand-ins (upper-casing, no model time)."""
 
     def __init__(self, settings: Settings):

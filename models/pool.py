@@ -16,7 +16,8 @@ from models.backends import Translator, get_backend, resolve_backend
 from models.devices import resolve_device
 from models.errors import ModelError, UsageError
 from models.families import CAUSAL
-from models.loading import check_model_name, model_family, model_licence
+from models.hub import check_model_name, model_licence
+from models.loading import model_family
 from models.summarizer import DEFAULT_SUMMARIZER, Summarizer
 
 log = logging.getLogger(__name__)

@@ -58,7 +58,7 @@ class Sentence:
         scores: target -> the model's mean log-probability per output token (0 is certain;
             the pivot's Chinese adds both steps); a target taken from memory has none.
         protected: the spans kept verbatim through translation (``pipeline.spans``), each
-            ``{"kind": "url", "text": "https://..."}`` (issue 14).
+            ``{"kind": "url", "text": "https://..."}``.
         enforced: target -> the glossary term ids whose prescribed rendering was put into
             that translation because the model had missed it (``pipeline.terms``).
     """

@@ -2,9 +2,9 @@
 
 One rule for every place warta puts translated text side by side: the pieces of a sentence
 that was too long for the model, and the sentences of a block in ``en.txt``/``zh.txt`` and the
-Word documents (issue 9: the rule was written three times, as "a space in English, nothing in
-Chinese", which glued ``"Belt and" + "Road"`` into ``Belt andRoad`` in Chinese and put a space
-into a URL cut in two in English).
+Word documents. Written once here: "a space in English, nothing in Chinese", applied without
+looking at the pieces, glued ``"Belt and" + "Road"`` into ``Belt andRoad`` in Chinese and put a
+space into a URL cut in two in English.
 
 At a seam:
 

@@ -5,8 +5,8 @@ call and trusted only on enough text.
 
 The document is checked on the text a reader sees: tags and entities left over from pasted
 markup, URLs, e-mail addresses, numbers and very long tokens (codes, hashes) are dropped first,
-as langdetect counts their letters like any others (issue 9: a release holding a 4.6 KB link
-was "Catalan, 1.00"). Indonesian and Malay are close and langdetect confuses them, so the
+as langdetect counts their letters like any others (a release holding a 4.6 KB link was read
+as "Catalan, 1.00"). Indonesian and Malay are close and langdetect confuses them, so the
 article is accepted when either leads; it is refused only when another language clearly leads,
 and the message names that language.
 
@@ -40,7 +40,7 @@ _LANGUAGE_NAMES = {
 }
 _INDONESIAN = ("id", "ms")
 
-# langdetect is unreliable below these sizes (DESIGN.md).
+# langdetect is unreliable below these sizes, so it is trusted only on enough text (docs/design.md, "Language").
 _MIN_DOCUMENT_LETTERS = 40
 _MIN_SENTENCE_WORDS = 6
 _MIN_SENTENCE_LETTERS = 30
@@ -145,7 +145,7 @@ def check_article_language(article: Article, source_lang: str = "auto") -> Artic
             found and its probability.
     """
     # Detected on what a reader reads: markup remnants, links, codes and numbers would
-    # otherwise decide the language (issue 9).
+    # otherwise decide the language.
     text = readable_text(" ".join(block.text for block in article.blocks))
     letters = sum(1 for ch in text if ch.isalpha())
     found = detect_languages(text) if letters >= _MIN_DOCUMENT_LETTERS else {}

@@ -100,7 +100,7 @@ class Warta:
         total = sum(len(article.sentences()) for article in articles)
         progress = _SentenceProgress(on_progress, total, self._passes()) if on_progress else None
         if self.memory is not None:
-            # before translation: remembered rows are not sent to the models (issue 13)
+            # before translation: remembered rows are not sent to the models
             apply_memory(articles, self.memory, self.settings.targets)
         translate_articles(articles, self.pool, self.settings.targets, self.settings.beams,
                            progress.segments_finished if progress else None, self.glossary, self.settings.context_sentences)

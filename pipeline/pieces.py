@@ -28,8 +28,7 @@ class Pieces(list[str]):
     Attributes:
         seams: one per seam, the source's separator there: ``SPACE_SEAM`` where the sentence
             was cut at white space, ``WORD_SEAM`` where a run without spaces (a URL, a code)
-            was cut inside. The rejoin needs it: a word cut in two must come back as one word
-            (issue 9).
+            was cut inside. The rejoin needs it: a word cut in two must come back as one word.
     """
 
     def __init__(self, pieces: list[str] | None = None, seams: list[str] | None = None):

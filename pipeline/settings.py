@@ -20,7 +20,7 @@ from typing import Literal
 
 from models.backends import BACKEND_CHOICES
 from models.devices import DEVICE_CHOICES
-from models.loading import check_model_name
+from models.hub import check_model_name
 from models.pool import MODEL_PAIRS
 from pipeline.errors import UsageError
 from pipeline.outputs import OUTPUT_FORMATS
@@ -86,7 +86,7 @@ class Settings:
 
     Raises:
         UsageError: a value out of its choices or range, or a fallback model that is an
-            unknown pair or neither a folder nor a hub id (``models.loading.check_model_name``).
+            unknown pair or neither a folder nor a hub id (``models.hub.check_model_name``).
     """
 
     targets: tuple[str, ...] = TARGET_LANGUAGES

@@ -1,4 +1,4 @@
-"""Protected spans: text that must come out of translation character for character (issue 14).
+"""Protected spans: text that must come out of translation character for character.
 
 Web addresses, e-mail addresses, @handles, #hashtags, phone numbers, decree and letter numbers
 (``HK.02.02/I/3305/2022``) and the glossary's do-not-translate names are found in a sentence
@@ -279,8 +279,8 @@ def _at_start(before: str) -> bool:
 
 
 def _cased(span: Span, first: bool, target: str) -> str:
-    # A rendering written in lower case starts a sentence with a capital (issue 14); a span
-    # kept verbatim is never changed.
+    # A glossary rendering written in lower case ("vaksin") still starts a sentence with a capital,
+    # as any first word does; a span kept verbatim is never changed.
     if span.kind == "term" and first and target != "zh" and span.output[:1].islower():
         return span.output[:1].upper() + span.output[1:]
     return span.output

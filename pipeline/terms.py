@@ -3,7 +3,7 @@
 The glossary (``pipeline.qa.glossary``) prescribes renderings; this module finds the terms in a
 source sentence the way an Indonesian text writes them, and turns the ones a translation
 misses into spans (``pipeline.spans``) whose output is the prescribed rendering, so the
-translation stage can translate the sentence again with the term fixed (issue 14):
+translation stage can translate the sentence again with the term fixed:
 
 - any case, so a term that starts a sentence with a capital still matches;
 - with the Indonesian clitics and prefixes a name takes (``-nya``, ``-lah``, ``-pun``,

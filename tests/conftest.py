@@ -5,13 +5,11 @@ Files are found relative to this file, never the working directory.
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from models.tiny import REPO, SAMPLE_ARTICLE, build_default_pair, build_m2m100, build_nllb, build_tiny_chat, sample_sentences
+from models.tiny import SAMPLE_ARTICLE, build_default_pair, build_m2m100, build_nllb, build_tiny_chat, sample_sentences
 
 DEFAULT_IDS = {"id-en": "Helsinki-NLP/opus-mt-id-en", "en-zh": "Helsinki-NLP/opus-mt-en-zh"}
 FAKE_COMMIT = {"id-en": "1" * 40, "en-zh": "2" * 40}
@@ -80,14 +78,6 @@ def sample_article() -> Path:
     return SAMPLE_ARTICLE
 
 
-def run_cli(*args: str | Path, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    """Run ``python run.py ARGS`` as a user would, with the session's hub settings."""
-    return subprocess.run(
-        [sys.executable, str(REPO / "run.py"), *map(str, args)],
-        cwd=cwd, capture_output=True, text=True, timeout=600, env=dict(os.environ),
-    )
-
-
 @pytest.fixture
 def artifacts(tmp_path: Path) -> Path:
     """Where a test saves what a person may want to look at (screenshots): the folder named by
@@ -96,3 +86,11 @@ def artifacts(tmp_path: Path) -> Path:
     folder = Path(named) if named else tmp_path / "artifacts"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that drives Chromium (through the ``browser`` fixture) ``browser``, so that
+    ``-m "not browser"`` leaves them out where there is no chromium or no time."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)

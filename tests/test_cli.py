@@ -14,7 +14,7 @@ from pipeline.reading import read_article
 from pipeline.sentences import split_article
 from pipeline.settings import OPTIONS, Option, Settings
 from run import _settings_from, build_parser
-from tests.conftest import run_cli
+from tests.support.cli import run_cli
 
 ENGLISH_ARTICLE = (
     "The Ministry of Health announced on Monday that a new vaccination programme will begin next month. "
@@ -27,6 +27,7 @@ def _blocks(text: str) -> list[str]:
     return [block for block in text.strip("\n").split("\n\n") if block.strip()]
 
 
+@pytest.mark.slow
 def test_sample_article_with_local_model_folders(tiny_models, sample_article, tmp_path: Path, monkeypatch):
     monkeypatch.delenv("TRANSFORMERS_VERBOSITY", raising=False)  # as a user runs it: no library is told to be quiet
     out = tmp_path / "out"
@@ -59,6 +60,7 @@ def test_sample_article_with_local_model_folders(tiny_models, sample_article, tm
     assert report["counts"]["sentences"] == len(cells)
 
 
+@pytest.mark.slow
 def test_abstractive_summary_end_to_end(tiny_models, tiny_chat, sample_article, tmp_path: Path):
     out = tmp_path / "out"
     result = run_cli("translate", sample_article, "-o", out, "--beams", "1", "--summary", "abstractive",
@@ -83,6 +85,7 @@ def test_abstractive_summary_end_to_end(tiny_models, tiny_chat, sample_article, 
     assert report["models"]["summarizer"]["name"] == str(tiny_chat) and report["settings"]["summary"] == "abstractive"
 
 
+@pytest.mark.slow
 def test_default_model_ids_resolve_from_the_hub_cache(hub_cache, sample_article, tmp_path: Path):
     result = run_cli("translate", sample_article, "-o", tmp_path, "--offline", "--beams", "2")
     assert result.returncode == 0, result.stderr
@@ -93,6 +96,7 @@ def test_default_model_ids_resolve_from_the_hub_cache(hub_cache, sample_article,
     assert report["settings"]["beams"] == 2
 
 
+@pytest.mark.slow
 def test_bad_articles_fail_with_one_line_each_and_the_good_one_finishes(tiny_models, sample_article, tmp_path: Path):
     empty = tmp_path / "kosong.txt"
     empty.write_text("")
@@ -118,6 +122,7 @@ def test_bad_articles_fail_with_one_line_each_and_the_good_one_finishes(tiny_mod
     assert not (out / "english").exists()
 
 
+@pytest.mark.slow
 def test_source_lang_id_translates_an_english_article_anyway(tiny_models, tmp_path: Path):
     english = tmp_path / "english.txt"
     english.write_text(ENGLISH_ARTICLE)
@@ -128,6 +133,7 @@ def test_source_lang_id_translates_an_english_article_anyway(tiny_models, tmp_pa
     assert report["language"]["detected"] == "en" and report["language"]["requested"] == "id"
 
 
+@pytest.mark.slow
 def test_missing_model_offline_is_one_clear_line(sample_article, tmp_path: Path):
     result = run_cli("translate", sample_article, "-o", tmp_path, "--offline", "--model", "id-en=Helsinki-NLP/opus-mt-id-fr")
     assert result.returncode == 3  # a model cannot be loaded: no article was tried
@@ -144,6 +150,7 @@ def _one_line(result: subprocess.CompletedProcess[str]) -> str:
     return lines[0]
 
 
+@pytest.mark.slow
 def test_usage_errors_exit_2_with_one_line_each(tmp_path: Path, sample_article):
     a_file = tmp_path / "a-file"
     a_file.write_text("not a folder")
@@ -185,6 +192,7 @@ def test_usage_errors_exit_2_with_one_line_each(tmp_path: Path, sample_article):
     assert not (tmp_path / "out").exists()  # refused before anything was written
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("args", "error"), [
     (("translate", "a.txt", "--profile", "slow"), "warta translate: error: argument --profile: invalid choice: 'slow'"),
     (("models", "download", "--profile", "slow"), "warta models: error: argument --profile: invalid choice: 'slow'"),
@@ -256,6 +264,7 @@ def test_new_options_reach_the_settings(tmp_path: Path):
         formats=("tsv",), targets=("en",))
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes in any folder, so the permission check cannot be seen")
 def test_an_output_folder_without_write_permission_is_one_line(sample_article, tmp_path: Path):
     locked = tmp_path / "locked"
@@ -268,6 +277,7 @@ def test_an_output_folder_without_write_permission_is_one_line(sample_article, t
     assert result.returncode == 2 and "permission denied" in _one_line(result)
 
 
+@pytest.mark.slow
 def test_a_folder_that_is_not_a_model_is_one_line(sample_article, tmp_path: Path):
     folder = tmp_path / "just-a-folder"
     folder.mkdir()
@@ -277,6 +287,7 @@ def test_a_folder_that_is_not_a_model_is_one_line(sample_article, tmp_path: Path
     assert f"{folder}: not a model folder (no config.json)" in _one_line(result)
 
 
+@pytest.mark.slow
 def test_no_network_fails_fast_with_how_to_work_offline(sample_article, tmp_path: Path, monkeypatch):
     # A closed local port stands for a hub that cannot be reached; the cache is empty.
     monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
@@ -294,6 +305,7 @@ def test_no_network_fails_fast_with_how_to_work_offline(sample_article, tmp_path
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("ci", [None, "true"])  # transformers propagates its records when CI is set
 def test_library_logs_and_warnings_show_only_with_verbose(ci):
     # transformers, huggingface_hub and Python warnings, emitted the way the libraries do it.
@@ -320,6 +332,7 @@ def _user_env(ci: str | None = None) -> dict[str, str]:
     return env
 
 
+@pytest.mark.slow
 def test_help_answers_without_loading_torch():
     code = "import sys, run; run.build_parser(); print('torch' in sys.modules, 'transformers' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=False)
@@ -327,6 +340,7 @@ def test_help_answers_without_loading_torch():
     assert "translate" in run_cli("--help").stdout
 
 
+@pytest.mark.slow
 def test_models_list_shows_pairs_and_cached_revisions(hub_cache):
     result = run_cli("models", "list", "--offline")
     assert result.returncode == 0, result.stderr
@@ -334,6 +348,7 @@ def test_models_list_shows_pairs_and_cached_revisions(hub_cache):
     assert f"en-zh\tHelsinki-NLP/opus-mt-en-zh\t{hub_cache['en-zh']}" in result.stdout
 
 
+@pytest.mark.slow
 def test_models_list_names_each_profiles_models_and_the_quality_fallback():
     fast = run_cli("models", "list")
     quality = run_cli("models", "list", "--profile", "quality")

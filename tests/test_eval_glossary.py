@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 
+from models.tiny import REPO
 from pipeline.article import Article, Block, Sentence
 from pipeline.errors import InputError, UsageError
 from pipeline.evaluation import evaluate
 from pipeline.qa.glossary import check_glossary, load_glossary, missing_terms
-from tests.conftest import run_cli
-from models.tiny import REPO
+from tests.support.cli import run_cli
 
 
 def _aligned(folder: Path, rows: list[tuple[str, str, str]]) -> Path:
@@ -43,6 +43,7 @@ def test_worse_translations_score_lower_and_counts_must_match(tmp_path: Path):
         evaluate(hypothesis, reference, ("en",))
 
 
+@pytest.mark.slow
 def test_eval_command_line(tmp_path: Path):
     hypothesis = _aligned(tmp_path / "out", ROWS)
     reference = _aligned(tmp_path / "ref", ROWS) / "aligned.tsv"
@@ -65,6 +66,7 @@ def test_shipped_glossary_and_the_flag(tmp_path: Path):
     assert sentence.flags == ["glossary"] and sentence.qa == {"glossary": ["en"]}
 
 
+@pytest.mark.slow
 def test_glossary_on_the_command_line_lands_in_the_report(tiny_models, sample_article, tmp_path: Path):
     import json
 
@@ -73,7 +75,7 @@ def test_glossary_on_the_command_line_lands_in_the_report(tiny_models, sample_ar
     assert result.returncode == 0, result.stderr
     report = json.loads((tmp_path / sample_article.stem / "report.json").read_text(encoding="utf-8"))
     assert report["glossary"]["terms"] == len(load_glossary(REPO / "data" / "glossary.tsv").terms)
-    # the tiny models know no glossary term: every rendering is enforced (issue 14)
+    # the tiny models know no glossary term: every rendering is enforced
     assert report["flags"].get("glossary", 0) == 0
     rows = [json.loads(line) for line in (tmp_path / sample_article.stem / "aligned.jsonl").read_text(encoding="utf-8").splitlines()]
     assert any("Belt and Road" in row["enforced"].get("zh", []) and "一带一路" in row["zh"] for row in rows)
@@ -104,6 +106,7 @@ def test_a_spreadsheet_resaved_reference_scores_like_the_original(tmp_path: Path
     assert scores[("zh", "chrF")].score == 100.0
 
 
+@pytest.mark.slow
 def test_an_english_only_output_is_scored_in_english_only(tmp_path: Path):
     hypothesis = _aligned(tmp_path / "out", [(source, en, "") for source, en, _ in ROWS])
     reference = _aligned(tmp_path / "ref", ROWS) / "aligned.tsv"
@@ -116,6 +119,7 @@ def test_an_english_only_output_is_scored_in_english_only(tmp_path: Path):
         evaluate(hypothesis, reference, ("zh",))
 
 
+@pytest.mark.slow
 def test_eval_mistakes_are_one_line_with_the_right_exit_status(tmp_path: Path):
     hypothesis = _aligned(tmp_path / "out", ROWS)
     text = tmp_path / "hyp.txt"

@@ -2,7 +2,7 @@
 
 The stand-in sits at the Translator boundary (the real tokenizer still measures each sentence, so
 long sentences are really cut into pieces and joined again); whatever is lost, glued, split or
-reordered between the file and ``en.txt`` shows exactly (issue 9).
+reordered between the file and ``en.txt`` shows exactly.
 """
 
 import re
@@ -10,69 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from models.backends.base import Translation
 from pipeline.orchestrator import Warta
 from pipeline.settings import Settings
-from tests.reading.test_documents import make_template_docx
-
-RELEASES = {
-    "acara.txt": """\
-Konferensi Internasional Kedokteran Tropis Digelar di Makassar
-
-The 2nd International Conference on Tropical Medicine (ICTM) and Expo digelar di Makassar, pada
-3-5 Juni 2025. Kegiatan ini dibuka oleh Plt. Kepala Dinas Kesehatan Provinsi Sulawesi Selatan,
-dr. Andi Rahman, Sp.PD. yang didampingi Plh. Sekretaris Daerah Kota Makassar.
-
-Prof. Dr. Budi Santoso, M.A. (Ketua Tim Peneliti) memaparkan hasil kajian masing-
-masing daerah. Ns. Rina Marlina, S.Kep. memandu sesi tanya jawab bersama Kombes Pol. Hendra
-Wijaya, S.H., M.H. dari Polda Sulawesi Selatan.
-
-Peserta wajib menyiapkan dokumen berikut:
-
-1. Surat tugas dari instansi asal.
-2. Fotokopi kartu tanda penduduk.
-3. Bukti pendaftaran daring.
-
-Pendaftaran dibuka di https://ictm.unhas.ac.id/pendaftaran/formulir-peserta-konferensi-internasional-2025?utm_source=rilis&utm_medium=email&utm_campaign=ictm2025 sampai akhir Mei.
-""",
-    "imunisasi.md": """\
-# Pekan **Imunisasi** Nasional Dimulai
-
-Pj. Wali Kota Makassar membuka *pekan imunisasi* di [Balai Kota](https://makassarkota.go.id/berita/2025/06/pekan-imunisasi-nasional-resmi-dimulai-di-balai-kota)
-pada hari Senin.
-
-> Kami ingin semua anak terlindungi, kata Pj. Wali Kota.
-
-1. Datang ke puskesmas terdekat.
-1. Bawa kartu keluarga.
-1. Tunggu panggilan petugas.
-""",
-    "rilis-web.html": """\
-<!DOCTYPE html><html lang="id"><head><meta charset="utf-8"><title>Rilis</title></head><body>
-<nav><a href="/">Beranda</a></nav>
-<main><article>
-<h1>Bank Daerah Salurkan Kredit Usaha</h1>
-<p>PT Bank Pembangunan Daerah Sulawesi Selatan (Persero) Tbk. (Bank Sulselbar) menyalurkan kredit usaha rakyat senilai Rp500 miliar pada 2025.</p>
-<p>Penyaluran diresmikan oleh Pjs. Bupati Gowa bersama Letkol Inf. Ahmad Yani di kantor cabang <b>Sungguminasa</b>.</p>
-<ol><li>Pelaku usaha mikro.</li><li>Koperasi desa.</li></ol>
-</article></main></body></html>
-""",
-}
-
-
-class UpperCaser:
-    """A stand-in translator: the real one's tokenizer and limits, output = input upper-cased."""
-
-    def __init__(self, translator):
-        self.translator = translator
-
-    def __getattr__(self, name):
-        return getattr(self.translator, name)
-
-    def translate(self, texts, source, target, beams=4, on_progress=None, encoded=None):
-        if on_progress:
-            on_progress(len(texts))
-        return [Translation(text=text.upper()) for text in texts]
+from tests.support.articles import RELEASES
+from tests.support.documents import make_template_docx
+from tests.support.standins import UpperCaser
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +55,7 @@ def test_source_words_from_the_files_are_all_there(translated) -> None:
     acara, english, _ = translated["acara.txt"]
     for phrase in ("MASING-MASING DAERAH", "PLT. KEPALA DINAS", "S.H., M.H. DARI POLDA", "PADA 3-5 JUNI 2025"):
         assert phrase in " ".join(english.split())
-    assert "&utm_campaign=ictm2025 " in english  # the URL is protected: verbatim (issue 14)
+    assert "&utm_campaign=ictm2025 " in english  # the URL is protected: verbatim
     imunisasi, english_md, _ = translated["imunisasi.md"]
     assert "*" not in english_md and "](" not in english_md and "> " not in english_md
     assert re.findall(r"(?m)^\d+\.", english_md) == ["1.", "2.", "3."]
@@ -126,7 +68,8 @@ def test_source_words_from_the_files_are_all_there(translated) -> None:
     [
         ("acara.txt", ["Plt. Kepala Dinas", "Prof. Dr. Budi Santoso, M.A. (Ketua Tim Peneliti)", "Ns. Rina Marlina, S.Kep."]),
         ("imunisasi.md", ["Pj. Wali Kota Makassar"]),
-        ("rilis-web.html", ["PT Bank Pembangunan Daerah Sulawesi Selatan (Persero) Tbk. (Bank Sulselbar)", "Penyaluran diresmikan oleh Pjs. Bupati Gowa bersama Letkol Inf. Ahmad Yani"]),
+        ("rilis-web.html", ["PT Bank Pembangunan Daerah Sulawesi Selatan (Persero) Tbk. (Bank Sulselbar)",
+                            "Penyaluran diresmikan oleh Pjs. Bupati Gowa bersama Letkol Inf. Ahmad Yani"]),
         ("templat.docx", ["Plt. Kepala Dinas Kesehatan"]),
     ],
 )

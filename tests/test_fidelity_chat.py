@@ -13,8 +13,8 @@ import pytest
 from benchmarks.standin import use_stand_in
 from pipeline.orchestrator import Warta
 from pipeline.settings import Settings
-from tests.reading.test_documents import make_template_docx
-from tests.test_fidelity import RELEASES
+from tests.support.articles import RELEASES
+from tests.support.documents import make_template_docx
 
 GLOSSARY = "id\ten\tzh\nBalai Kota\tBALAI KOTA\tBALAI KOTA\nSulselbar\tSulselbar\tSulselbar\npuskesmas\tPUSKESMAS\tPUSKESMAS\n"
 

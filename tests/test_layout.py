@@ -76,6 +76,7 @@ def test_models_never_import_the_pipeline():
     assert {name: targets for name, targets in offenders.items() if targets} == {}
 
 
+@pytest.mark.slow
 def test_the_wheel_holds_every_subpackage_template_and_data_file(tmp_path: Path):
     # Built from a copy: setuptools writes build/ and *.egg-info into the tree it builds, and a
     # test writes nothing into the checkout.

@@ -166,7 +166,7 @@ CASES = [
         ["Laporan disusun oleh Siti Rahma, S.E., M.M.", "Ia menjabat manajer keuangan."],
         id="two-degrees-S.E.-M.M.-end-a-sentence",
     ),
-    # --- officials' titles, ranks and degrees (issue 9) -------------------------------
+    # --- officials' titles, ranks and degrees -----------------------------------------
     pytest.param(
         "Surat ditandatangani Kabag. Humas Setda, Andi Rahmat, dan Kasubbag. Umum. Surat dikirim Senin.",
         ["Surat ditandatangani Kabag. Humas Setda, Andi Rahmat, dan Kasubbag. Umum.", "Surat dikirim Senin."],

@@ -1,4 +1,4 @@
-"""Protected spans (issue 14): found, masked, restored verbatim, and translated around when lost."""
+"""Protected spans: found, masked, restored verbatim, and translated around when lost."""
 
 import re
 import threading
@@ -10,7 +10,8 @@ import pytest
 from pipeline.qa import check_article
 from pipeline.spans import Span, find_spans, join_around, mask, placeholder_numbers, split_around, unmask
 from pipeline.translation import translate_articles
-from tests.test_translation import StandIn, StandInPool, article_of, to_chinese
+from tests.support.articles import article_of
+from tests.support.standins import StandIn, StandInPool, to_chinese
 
 
 @pytest.mark.parametrize(
@@ -251,5 +252,5 @@ def test_a_sentence_made_only_of_a_url_is_not_flagged_untranslated() -> None:
                          StandIn(max_input_tokens=200), StandIn(to_chinese, max_input_tokens=200))
     check_article(article, ("en", "zh"))
     only_url = article.sentences()[0]
-    # before issue 14 its Chinese in Latin letters was flagged ``untranslated``
+    # a sentence that is only a URL: its Chinese in Latin letters is not ``untranslated``
     assert only_url.en == only_url.zh == "https://rs.go.id/berita" and only_url.flags == []

@@ -1,4 +1,4 @@
-"""The enforced glossary (issue 14): terms found with affixes, longest first, renderings put in."""
+"""The enforced glossary: terms found with affixes, longest first, renderings put in."""
 
 import re
 from pathlib import Path
@@ -8,7 +8,8 @@ import pytest
 from pipeline.qa.glossary import Glossary, Term, check_glossary, load_glossary
 from pipeline.terms import find_terms, missing_renderings
 from pipeline.translation import translate_articles
-from tests.test_translation import StandIn, StandInPool, article_of, to_chinese
+from tests.support.articles import article_of
+from tests.support.standins import StandIn, StandInPool, to_chinese
 
 TERMS = (
     Term("Pemerintah Kota Makassar", "Makassar City Government", "望加锡市政府"),

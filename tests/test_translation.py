@@ -1,18 +1,18 @@
 """The translation stage: pivot, English pass-through, long sentences, alignment."""
 
 import math
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from models.backends.base import Translation
-from models.pool import ModelPool, TranslationPlan, make_plan
-from pipeline.article import Article, Block, Sentence
+from models.pool import ModelPool
+from pipeline.article import Sentence
 from pipeline.joining import SPACE_SEAM, WORD_SEAM, join_pieces
 from pipeline.orchestrator import Warta
 from pipeline.settings import Settings
 from pipeline.translation import split_to_fit, translate_articles, translate_texts
+from tests.support.articles import article_of
+from tests.support.standins import StandIn, StandInPool, to_chinese
 
 ENGLISH_QUOTE = (
     "The delegation said that the visit was a great opportunity to learn from the hospital and "
@@ -132,74 +132,6 @@ def test_split_to_fit_cuts_at_clause_boundaries(text, limit, expected):
     assert split_to_fit(text, fits) == expected
 
 
-class StandIn:
-    """A stand-in translator that changes every character, so lost, glued, split or reordered
-    text shows exactly (issue 9). It offers what the pipeline uses of a backend: a token count
-    (a token per 5 letters of a word, plus end-of-sentence), an input limit and ``translate``.
-
-    Args:
-        transform: what a segment becomes (upper-cased by default).
-        max_input_tokens: the longest input it accepts.
-        loops_on: a word that makes it run to its output length limit, as a looping model does.
-    """
-
-    kind = "seq2seq"
-
-    def __init__(self, transform: Callable[[str], str] = str.upper, max_input_tokens: int = 12, loops_on: str = ""):
-        self.transform = transform
-        self.max_input_tokens = max_input_tokens
-        self.loops_on = loops_on
-        self.inputs: list[str] = []
-
-    def count_tokens(self, texts: list[str]) -> list[int]:
-        return [sum(math.ceil(len(word) / 5) for word in text.split()) + 1 for text in texts]
-
-    def encode(self, texts: list[str], source: str | None = None, target: str | None = None) -> list[list[int]]:
-        return [[0] * count for count in self.count_tokens(texts)]
-
-    def translate(self, texts, source, target, beams=4, on_progress=None, encoded=None) -> list[Translation]:
-        self.inputs.extend(texts)
-        # answered longest first, as the real backends batch, so that order is really tested
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
-        results: dict[int, Translation] = {}
-        for index in order:
-            looping = bool(self.loops_on) and self.loops_on in texts[index]
-            results[index] = Translation(self.transform(texts[index]), hit_length_limit=looping)
-        if on_progress:
-            on_progress(len(texts))
-        return [results[index] for index in range(len(texts))]
-
-
-def to_chinese(text: str) -> str:
-    """A stand-in en->zh: every letter becomes a CJK character, every space disappears."""
-    return "".join(chr(0x4E00 + ord(char)) if char.isalpha() else char for char in text if not char.isspace())
-
-
-class StandInPool:
-    """What translate_articles needs of a ModelPool, recording which pairs were asked for."""
-
-    def __init__(self, translators: dict[str, StandIn]):
-        self.translators = translators
-        self.asked: list[str] = []
-
-    def has(self, pair: str) -> bool:
-        return pair in self.translators
-
-    def plan(self, targets: tuple[str, ...]) -> TranslationPlan:
-        return make_plan(targets, self.has, lambda pair: False, set(self.translators))
-
-    def fallback(self, pair: str) -> None:
-        return None
-
-    def get(self, pair: str) -> StandIn:
-        self.asked.append(pair)
-        return self.translators[pair]
-
-
-def article_of(*texts: str) -> Article:
-    return Article(source=None, name="a", blocks=[Block("paragraph", " ".join(texts), sentences=[Sentence(t) for t in texts])])
-
-
 def test_translate_texts_keeps_order_and_counts_pieces():
     translator = StandIn(max_input_tokens=8)
     texts = [
@@ -250,7 +182,7 @@ def test_pieces_of_a_long_sentence_join_without_gluing_words_or_splitting_urls()
     english = translate_texts([text], StandIn(max_input_tokens=6), "id", "en", beams=1)[0]
     assert english.pieces > 2
     assert english.text == text.upper()
-    # en->zh of an upper-casing model: Latin words must not glue ("Belt andRoad" before issue 9)
+    # en->zh of an upper-casing model: Latin words must not glue ("Belt andRoad")
     chinese_latin = translate_texts([text], StandIn(max_input_tokens=6), "en", "zh", beams=1)[0]
     assert chinese_latin.text == text.upper()
     # a model writing Chinese: no space is put between Chinese pieces

@@ -50,7 +50,7 @@ class Translation:
         score: the model's mean log-probability per output token (end-of-sentence included,
             a forced language token not), from the distribution it chose from (after the
             generation rules: banned tokens, minimum length); 0 is certain. Both backends
-            give the same value for the same output (issue 13). None when not measured.
+            give the same value for the same output. None when not measured.
         tokens: how many output tokens the score is the mean of.
     """
 
@@ -194,7 +194,7 @@ class BatchedTranslator:
         prefix = self._language_control(source, target).prefix if source is not None and target is not None else ""
         # verbose=False: transformers would warn that a text longer than model_max_length
         # "will result in indexing errors"; warta never feeds such a text to the model (the
-        # pipeline splits it first, issue 9), so the warning would only mislead.
+        # pipeline splits a long sentence first), so the warning would only mislead.
         return list(self.tokenizer([prefix + text for text in texts], add_special_tokens=True, verbose=False)["input_ids"])
 
     def count_tokens(self, texts: list[str]) -> list[int]:

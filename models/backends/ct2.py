@@ -18,7 +18,8 @@ from typing import Any
 from models.backends.base import BatchedTranslator, ModelInfo, Translation
 from models.errors import ModelError, one_line
 from models.families import LanguageControl, detect_family
-from models.loading import LoadedModel, cached_snapshot, is_local_model, load_seq2seq, local_revision
+from models.hub import cached_snapshot, is_local_model, local_revision
+from models.loading import LoadedModel, load_seq2seq
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +156,7 @@ class CTranslate2Translator(BatchedTranslator):
         at once: a file lock (filelock: it works on Windows too) lets one convert while the
         other waits and then loads the finished folder. The conversion goes into a temporary
         folder of a unique name beside the target and is renamed into place, so no reader ever
-        sees half a model and no crash leaves one behind under the real name (issue 10).
+        sees half a model and no crash leaves one behind under the real name.
         """
         from filelock import FileLock
 

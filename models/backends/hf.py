@@ -69,7 +69,7 @@ class TransformersTranslator(BatchedTranslator):
             # Per-token log-probabilities of the chosen tokens. normalize_logits=True takes the
             # log-softmax of the scores generate chose from (after its rules: banned tokens,
             # minimum length), which is what CTranslate2's return_scores measures, so both
-            # backends give one number for one output (issue 13); with beams, beam_indices
+            # backends give one number for one output; with beams, beam_indices
             # follows each finished hypothesis back through the beams.
             transition = self.model.compute_transition_scores(
                 output.sequences, output.scores, getattr(output, "beam_indices", None) if beams > 1 else None, normalize_logits=True
@@ -136,7 +136,7 @@ def _quiet_generation_config(model: Any) -> None:
     warta always passes ``max_new_tokens`` (the limit grows with the input), which wins over
     ``max_length``; but when a model's generation config sets ``max_length``, as the real
     opus-mt ones do (512), transformers warns "Both `max_new_tokens` and `max_length` seem to
-    have been set" on every batch (issue 9). Dropping the unused setting changes no output.
+    have been set" on every batch. Dropping the unused setting changes no output.
     """
     config = copy.deepcopy(model.generation_config)
     config.max_length = None

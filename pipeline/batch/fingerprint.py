@@ -5,7 +5,7 @@ over what this module gathers): settings, model revisions as resolved after down
 runtime, the glossary's and the memory's content, and warta's version.
 """
 
-from models.loading import known_revision
+from models.hub import known_revision
 from pipeline.orchestrator import Warta
 
 

@@ -1,7 +1,7 @@
 """``OUT/manifest.json`` and the output-folder marker.
 
 The batch's state lives in ``pipeline.batch.state`` (SQLite); ``manifest.json`` is exported from
-it at the end of a run and when a run is interrupted, for scripts (DESIGN.md's contract):
+it at the end of a run and when a run is interrupted, for scripts (a contract: docs/design.md, "Outputs"):
 ``{"warta_version": ..., "articles": {name: record}}``, each record with the input (escaped when
 its name is not valid UTF-8, plus ``input_bytes``: the resolved path's bytes in hex), sha256,
 fingerprint, status (``done``, ``failed``, ``skipped``), reason, counts, timings and outputs.

@@ -1,4 +1,4 @@
-"""The batch job on a Ray cluster (``--executor ray``, issue 15).
+"""The batch job on a Ray cluster (``--executor ray``): the driver's side.
 
 What runs where:
 
@@ -10,6 +10,8 @@ What runs where:
 * Reading, splitting and the language check run as plain Ray tasks, ``_READ_CHUNK`` articles
   a task (a task costs about a millisecond of scheduling; an article takes about as long to
   read), a few tasks ahead of the translation. The inputs must be at a path every node sees.
+  (What runs on the workers is in ``pipeline.batch.ray_workers``; importing Ray and checking a
+  cluster address, in ``pipeline.batch.ray_cluster``.)
 * Translation, QA and the summary run in a pool of long-lived actors, one per GPU (or per
   ``--ray-actor-cpus`` CPU cores), each holding a ``Warta`` whose models load once. An actor
   takes whole windows: the sentences of many articles, which ``translate_articles`` sends to
@@ -38,7 +40,6 @@ so a worker that cannot (a glossary the nodes do not see) stops the run with its
 
 import logging
 import os
-import socket
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -46,17 +47,16 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from pipeline.article import Article
-from pipeline.batch.executor import Window, WindowAbandoned, WindowResult, fatal_error, portable, stops_run, translate_isolated
+from pipeline.batch.executor import Window, WindowAbandoned, WindowResult, fatal_error, stops_run
+from pipeline.batch.ray_cluster import check_reachable, import_ray
+from pipeline.batch.ray_workers import Translator, read_articles
 from pipeline.batch.walking import ArticleJob
 from pipeline.errors import InputError, UsageError, WartaError, one_line
-from pipeline.settings import Settings
 
 if TYPE_CHECKING:
     from pipeline.orchestrator import Warta
 
 log = logging.getLogger(__name__)
-
-INSTALL_HINT = "pip install 'warta[ray]'"
 
 #: Articles read by one read task.
 _READ_CHUNK = 8
@@ -73,98 +73,6 @@ _ACTOR_RESTARTS = 2
 _WINDOW_ATTEMPTS = 2
 #: Seconds between two looks at the stop request while the actors work.
 _POLL_SECONDS = 0.5
-
-
-def import_ray() -> Any:
-    """Ray, imported.
-
-    Raises:
-        UsageError: Ray is not installed (the message names the pip command).
-    """
-    try:
-        import ray
-    except ImportError as error:
-        raise UsageError(f"--executor ray needs Ray, which is not installed: {INSTALL_HINT}") from error
-    return ray
-
-
-class _Translator:
-    """A translation actor: one ``Warta`` whose models load once and translate window after window."""
-
-    def __init__(self, settings: Settings):
-        from pipeline.orchestrator import Warta
-
-        self.startup_error: Exception | None = None
-        try:
-            self.warta = Warta(settings)
-        except Exception as error:  # noqa: BLE001 - kept for ready(): Ray would pass on only its text
-            self.startup_error = portable(error)
-
-    def ready(self) -> None:
-        """Raise the error that kept this worker from starting, if one did (the driver asks once per actor)."""
-        if self.startup_error is not None:
-            raise self.startup_error
-
-    def translate(self, articles: list[Article]) -> tuple[list[Article | Exception], dict[str, dict[str, str]]]:
-        """Translate a window; returns one outcome per article and the models' info for the reports."""
-        self.ready()
-        outcomes = translate_isolated(self.warta.translate_prepared, articles)
-        models = self.warta.run_info().models  # what this worker loaded, on its device
-        return [portable(outcome) if isinstance(outcome, Exception) else outcome for outcome in outcomes], models
-
-
-def _read_articles(settings: Settings, jobs: list[ArticleJob]) -> list[Article | Exception]:
-    """A read task: read and prepare each job's article (no models are loaded)."""
-    warta = _reader(settings)
-    outcomes: list[Article | Exception] = []
-    for job in jobs:
-        try:
-            outcomes.append(warta.read_file(job.path, name=job.name))
-        except Exception as error:  # noqa: BLE001 - the driver's run loop decides
-            outcomes.append(portable(error))
-    return outcomes
-
-
-_READERS: dict[str, "Warta"] = {}
-
-
-def _reader(settings: Settings) -> "Warta":
-    # A worker process runs many read tasks: build its Warta (and import the readers) once.
-    from pipeline.orchestrator import Warta
-
-    key = repr(settings)
-    if key not in _READERS:
-        _READERS.clear()
-        _READERS[key] = Warta(settings)
-    return _READERS[key]
-
-
-def _check_reachable(address: str, timeout: float = 10.0) -> None:
-    """Refuse at once a cluster address where nothing answers.
-
-    ``ray.init`` keeps retrying an address that does not answer for minutes, with no word to the
-    user; one TCP connection to the host and port says the same in seconds. ``auto`` and
-    ``local`` (Ray's own discovery) are left to Ray.
-
-    Raises:
-        UsageError: the address has no port, or nothing accepts a connection there.
-    """
-    from urllib.parse import urlsplit
-
-    if address in ("auto", "local"):
-        return
-    target = urlsplit(address if "://" in address else f"ray://{address}")
-    try:
-        host, port = target.hostname, target.port
-    except ValueError:
-        host, port = None, None
-    if not host or port is None:
-        raise UsageError(f"cannot connect to the Ray cluster at {address}: give it as HOST:PORT or ray://HOST:PORT")
-    try:
-        socket.create_connection((host, port), timeout=timeout).close()
-    except OSError as error:
-        reason = "no answer" if isinstance(error, TimeoutError) else (error.strerror or str(error))
-        raise UsageError(f"cannot connect to the Ray cluster at {address}: {reason}") from error
 
 
 @dataclass
@@ -193,7 +101,7 @@ class RayExecutor:
         translator_class: the actors' class (a benchmark swaps in one with stand-in models).
     """
 
-    translator_class: type = _Translator
+    translator_class: type = Translator
 
     def __init__(self, ray: Any, warta: "Warta", actor_count: int, actor_resources: dict[str, float], started_ray: bool):
         self.ray, self.warta, self.settings = ray, warta, warta.settings
@@ -205,7 +113,7 @@ class RayExecutor:
                                        **actor_resources)(self.translator_class)
         # Reading is milliseconds per article beside seconds of translation: it takes no CPU of
         # its own from the scheduler, or the actors, which hold every core, would starve it.
-        self._read = ray.remote(num_cpus=0, max_retries=3)(_read_articles)
+        self._read = ray.remote(num_cpus=0, max_retries=3)(read_articles)
         self.actors: list[Any] = [self._new_actor() for _ in range(actor_count)]
 
     @classmethod
@@ -225,7 +133,7 @@ class RayExecutor:
         if not ray.is_initialized():
             address = settings.ray_address or os.environ.get("RAY_ADDRESS") or None
             if address is not None:
-                _check_reachable(address)
+                check_reachable(address)
             try:
                 # Workers' log lines would break the driver's progress bar; they stay in Ray's session logs.
                 ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING)

@@ -14,7 +14,7 @@ Why SQLite (the standard library's ``sqlite3``) and not a journal or a rewritten
 * The store also keeps each translated article (compressed JSON), so outputs of other
   ``--formats`` are written later from it without translating again.
 
-``OUT/manifest.json`` (DESIGN.md's contract, read by scripts) is exported from this store at the
+``OUT/manifest.json`` (a contract, docs/design.md "Outputs", read by scripts) is exported from this store at the
 end of every run and when a run is interrupted; an output folder from an older warta that has
 only ``manifest.json`` is imported once, so it resumes.
 

@@ -1,6 +1,6 @@
 """A translated article kept in the batch state, so that other outputs can be written later.
 
-Outputs are views of the translated article (DESIGN.md): a rerun asking for other
+Outputs are views of the translated article (docs/design.md, "Outputs"): a rerun asking for other
 ``--formats`` writes them from the stored article instead of translating again. The article is
 kept whole (blocks with their markers and table cells, sentences with translations, flags and
 QA, the summary, the language check, warnings), which ``aligned.jsonl`` alone does not hold.

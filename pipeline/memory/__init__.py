@@ -1,4 +1,4 @@
-"""The translation memory: reviewed sentence pairs that later translations reuse (issue 13).
+"""The translation memory: reviewed sentence pairs that later translations reuse.
 
 ``memory add`` fills it from corrections, trusted TSVs and TMX files (``files``); the memory
 stage (:func:`apply_memory`) runs before translation: a sentence that matches an entry exactly

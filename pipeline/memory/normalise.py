@@ -7,7 +7,7 @@ straight), and the Unicode form (NFKC: a composed and a decomposed ``é``, a ful
 and an ASCII one). It forgives nothing else: case, punctuation other than quotes, and above all
 numbers stay as written (NFKC is not applied to a character it would turn into another digit,
 such as a superscript ``²``), so a boilerplate sentence with another date or amount never takes
-the old translation (issue 13).
+the old translation.
 """
 
 import functools

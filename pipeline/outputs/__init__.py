@@ -1,4 +1,4 @@
-"""Outputs: the files an article's folder holds (DESIGN.md's contract), from one registry.
+"""Outputs: the files an article's folder holds (the contract in docs/design.md, "Outputs"), from one registry.
 
 ``OUTPUT_FORMATS`` maps each ``--formats`` name to the file it writes and the function that
 renders it; ``write_article`` writes the chosen ones atomically and ``report.json`` last. The

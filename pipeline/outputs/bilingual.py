@@ -10,7 +10,7 @@ items keep their number or bullet, and rows from a letterhead, footer, text box 
 so. The summary follows in a second table, and a caption under the title says which warta and
 models made the document, and what of the input was not translated.
 
-Chinese cells are written in the East Asian font of ``zh.docx`` (``docx.CHINESE_FONT``) and
+Chinese cells are written in the East Asian font of ``zh.docx`` (``docx_fonts.CHINESE_FONT``) and
 proofed as zh-CN; Indonesian and English cells carry their own proofing language.
 """
 
@@ -19,7 +19,7 @@ import re
 from typing import Any
 
 from pipeline.article import OUTSIDE_FLOW_KINDS, Article
-from pipeline.outputs.docx import CHINESE_FONT, set_chinese_fonts
+from pipeline.outputs.docx_fonts import CHINESE_FONT, set_chinese_fonts
 from pipeline.outputs.report import RunInfo
 from pipeline.outputs.review_page import page_title
 from pipeline.outputs.rows import row_flags

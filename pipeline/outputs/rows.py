@@ -43,11 +43,11 @@ def aligned_rows(article: Article) -> list[dict[str, object]]:
             "flags": ",".join(row_flags(sentence)),
             "source_lang": sentence.lang,
             "qa": sentence.qa,
-            # issue 13: the model's mean log-probability per token for each target it made
+            # the model's mean log-probability per token for each target it made
             # (the pivot's Chinese adds both steps), and a near match from the memory
             "scores": sentence.scores,
             "suggestion": asdict(sentence.suggestion) if sentence.suggestion is not None else None,
-            # issue 14: the spans kept verbatim ({"kind", "text"}) and, per target, the glossary
+            # the spans kept verbatim ({"kind", "text"}) and, per target, the glossary
             # terms whose rendering was put in because the model missed it
             "protected": sentence.protected,
             "enforced": sentence.enforced,

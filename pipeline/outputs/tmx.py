@@ -44,7 +44,7 @@ def render_tmx(article: Article, targets: tuple[str, ...]) -> str:
         if sentence.flags:
             note = ElementTree.SubElement(unit, "note")
             note.text = "flags: " + ", ".join(sentence.flags)
-        # A sentence passed through as English is English source (DESIGN.md): its source
+        # A sentence passed through as English is English source (docs/design.md, "Language"): its source
         # variant is labelled en, the unit says so, and its English (the same text) is not
         # repeated as a second en variant.
         source = "en" if sentence.lang == "en" else "id"

@@ -1,4 +1,4 @@
-"""The ``low_confidence`` flag: the rows the model itself was least sure of (issue 13).
+"""The ``low_confidence`` flag: the rows the model itself was least sure of.
 
 The rule is a share of the article, not a fixed threshold: the weakest ``LOW_CONFIDENCE_SHARE``
 of an article's scored rows, per target, are flagged. A model's mean log-probability is not

@@ -10,7 +10,8 @@ added here first.
 QA_FLAGS = ("empty", "untranslated", "number", "repetition", "length", "traditional")
 
 #: The flag of a row whose source sentence is English, passed through unchanged (its ``id``
-#: column holds English). aligned.tsv's columns are fixed (DESIGN.md), so the flags say it.
+#: column holds English). aligned.tsv's columns are a fixed contract (docs/design.md, "Outputs"),
+#: so the flags say it.
 SOURCE_ENGLISH_FLAG = "source_en"
 
 #: flag -> what it tells a reviewer, in the order flags are shown.

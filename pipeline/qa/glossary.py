@@ -8,7 +8,7 @@ or as a spreadsheet saves it, e.g. ``data/glossary.tsv``:
     id	en	zh
     Pemerintah Kota Makassar	Makassar City Government	望加锡市政府
 
-The translation stage enforces the terms (``pipeline.terms``, issue 14): a term the model
+The translation stage enforces the terms (``pipeline.terms``): a term the model
 missed is put in by translating the sentence again with the term as a protected span whose
 output is its rendering. This module then checks what came out: a sentence whose Indonesian
 contains a term (whole words, any case) while a translation still lacks that term's prescribed

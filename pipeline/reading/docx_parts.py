@@ -12,7 +12,7 @@ among ``word_paragraphs(<the part's root element>)``. A body paragraph that refe
 or endnotes carries ``"notes=footnote:1,endnote:2"`` instead: the kind and ``w:id`` of each
 reference, in order, so a writer that rebuilds the body can put the reference marks back at the
 end of the paragraph (``notes_place``, ``note_references``). The writer finds a placed paragraph
-again in the same file: ``pipeline.outputs.docx`` reopens the source, checked by its hash.
+again in the same file: ``pipeline.outputs.docx_template`` reopens the source, checked by its hash.
 
 Comments are not part of the release: they are counted, not read. Charts, SmartArt diagrams
 and embedded objects hold text this reader cannot reach; they are counted too, and both counts

@@ -1,7 +1,7 @@
 """The extractive summary: sentences of the release, picked without a model.
 
 Press releases put the news first, and on Liputan6 a lead-2 extract scores ROUGE-1/2/L
-36.7/20.2/33.7 — close to an abstractive mT5 (DESIGN.md). So the summary picks the N most
+36.7/20.2/33.7 — close to an abstractive mT5 (docs/design.md, "Summary"). So the summary picks the N most
 central paragraph sentences (cosine similarity of word-count vectors to the rest of the
 article, Indonesian function words left out), gives the lead a head start, and keeps the
 picks in document order. Their English and Chinese come from the alignment, so the summary

@@ -1,4 +1,4 @@
-"""The batch job at archive scale (issue 10): any file name, each input once, nothing stale."""
+"""The batch job at archive scale: any file name, each input once, nothing stale."""
 
 import io
 import json
@@ -10,17 +10,16 @@ from pathlib import Path
 import pytest
 
 import pipeline
-from benchmarks.standin import use_stand_in
 import pipeline.version
-from pipeline import batch
-from pipeline.batch import fingerprint
-from pipeline.batch import format_summary, model_revisions, run_translate
+from benchmarks.standin import use_stand_in
+from pipeline.batch import fingerprint, format_summary, model_revisions, run_translate
+from pipeline.batch.manifest import MARKER_NAME
 from pipeline.batch.state import STATE_NAME
 from pipeline.errors import InputError, WartaError
-from pipeline.batch.manifest import MARKER_NAME
 from pipeline.orchestrator import Warta
 from pipeline.settings import Settings
-from tests.batch.test_batch import ENGLISH, _indonesian_article, _start, _twelve_articles, _wait_for_done
+from tests.support.articles import ENGLISH, indonesian_article, twelve_articles
+from tests.support.cli import start_translate, wait_for_done
 
 
 def stand_in_warta(**overrides) -> Warta:
@@ -41,8 +40,8 @@ def test_a_file_name_that_is_not_utf8_is_translated_and_recorded_losslessly(tmp_
     source.mkdir()
     raw = os.fsencode(source) + b"/rilis-caf\xe9.txt"  # Latin-1 bytes, as a Windows share or zip gives
     with open(raw, "wb") as stream:
-        stream.write(_indonesian_article(1).encode("utf-8"))
-    (source / "biasa.txt").write_text(_indonesian_article(2), encoding="utf-8")
+        stream.write(indonesian_article(1).encode("utf-8"))
+    (source / "biasa.txt").write_text(indonesian_article(2), encoding="utf-8")
     out = tmp_path / "out"
     warta = stand_in_warta()
     result = run_translate([source], out, warta, quiet=True)
@@ -59,7 +58,7 @@ def test_a_file_name_that_is_not_utf8_is_translated_and_recorded_losslessly(tmp_
 
 
 def test_an_error_writing_one_article_fails_it_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    # python-docx raises ValueError on a control character (issue 10); any such error fails
+    # python-docx raises ValueError on a control character; any such error fails
     # that article alone, with its reason, and the others are written.
     import pipeline.outputs.docx
 
@@ -73,8 +72,8 @@ def test_an_error_writing_one_article_fails_it_alone(tmp_path: Path, monkeypatch
     monkeypatch.setattr(pipeline.outputs.docx, "render_docx", render_docx)
     source = tmp_path / "in"
     source.mkdir()
-    (source / "kontrol.txt").write_text(_indonesian_article(1).replace("\n\n", "\n\nAwal\x01 ", 1), encoding="utf-8")
-    (source / "biasa.txt").write_text(_indonesian_article(2), encoding="utf-8")
+    (source / "kontrol.txt").write_text(indonesian_article(1).replace("\n\n", "\n\nAwal\x01 ", 1), encoding="utf-8")
+    (source / "biasa.txt").write_text(indonesian_article(2), encoding="utf-8")
     result = run_translate([source], tmp_path / "out", stand_in_warta(), quiet=True)
     assert result.done == ["biasa"]
     assert len(result.failed) == 1 and result.failed[0][0].endswith("kontrol.txt")
@@ -87,7 +86,7 @@ def test_a_missing_module_stops_the_run_and_says_what_is_missing(tmp_path: Path,
     source = tmp_path / "in"
     source.mkdir()
     for number in range(3):
-        (source / f"rilis-{number}.txt").write_text(_indonesian_article(number), encoding="utf-8")
+        (source / f"rilis-{number}.txt").write_text(indonesian_article(number), encoding="utf-8")
     warta = stand_in_warta()
 
     def read_file(path: Path, name: str | None = None):
@@ -107,8 +106,8 @@ def test_a_missing_module_stops_the_run_and_says_what_is_missing(tmp_path: Path,
 def test_output_folder_inside_or_equal_to_the_input_is_never_read_as_input(tmp_path: Path):
     source = tmp_path / "in"
     (source / "2025").mkdir(parents=True)
-    (source / "satu.txt").write_text(_indonesian_article(1), encoding="utf-8")
-    (source / "2025" / "dua.txt").write_text(_indonesian_article(2), encoding="utf-8")
+    (source / "satu.txt").write_text(indonesian_article(1), encoding="utf-8")
+    (source / "2025" / "dua.txt").write_text(indonesian_article(2), encoding="utf-8")
     (source / ".catatan.tmp").write_text("a user's file")  # not warta's temporary name
     warta = stand_in_warta()
     first = run_translate([source], source, warta, quiet=True)  # -o equal to the input folder
@@ -121,7 +120,7 @@ def test_output_folder_inside_or_equal_to_the_input_is_never_read_as_input(tmp_p
 
     other = tmp_path / "in2"
     other.mkdir()
-    (other / "tiga.txt").write_text(_indonesian_article(3), encoding="utf-8")
+    (other / "tiga.txt").write_text(indonesian_article(3), encoding="utf-8")
     nested = run_translate([other], other / "out", warta, quiet=True)  # an output folder inside the input
     assert nested.done == ["tiga"]
     again = run_translate([other], other / "out", warta, quiet=True)
@@ -134,7 +133,7 @@ def test_each_input_file_is_translated_once_per_run(tmp_path: Path):
     folder = tmp_path / "in"
     folder.mkdir()
     article = folder / "a.txt"
-    article.write_text(_indonesian_article(1), encoding="utf-8")
+    article.write_text(indonesian_article(1), encoding="utf-8")
     warta = stand_in_warta()
     result = run_translate([article, article, folder, folder / ".." / "in" / "a.txt"], tmp_path / "out", warta, quiet=True)
     assert result.done == ["a"]
@@ -145,7 +144,7 @@ def test_each_input_file_is_translated_once_per_run(tmp_path: Path):
 def test_an_output_folder_does_not_change_with_the_other_inputs(tmp_path: Path):
     for folder, number in (("d1", 1), ("d2", 2)):
         (tmp_path / folder).mkdir()
-        (tmp_path / folder / "rilis.txt").write_text(_indonesian_article(number), encoding="utf-8")
+        (tmp_path / folder / "rilis.txt").write_text(indonesian_article(number), encoding="utf-8")
     out = tmp_path / "out"
     warta = stand_in_warta()
     assert run_translate([tmp_path / "d2" / "rilis.txt"], out, warta, quiet=True).done == ["rilis"]
@@ -160,7 +159,7 @@ def test_an_output_folder_does_not_change_with_the_other_inputs(tmp_path: Path):
 def test_other_formats_are_written_from_the_stored_translation(tmp_path: Path):
     source = tmp_path / "in"
     source.mkdir()
-    (source / "satu.txt").write_text(_indonesian_article(1), encoding="utf-8")
+    (source / "satu.txt").write_text(indonesian_article(1), encoding="utf-8")
     out = tmp_path / "out"
     warta = stand_in_warta(formats=("tsv", "xlsx"))
     run_translate([source], out, warta, quiet=True)
@@ -181,7 +180,7 @@ def test_other_formats_are_written_from_the_stored_translation(tmp_path: Path):
 def test_a_changed_article_that_fails_loses_its_old_outputs(tmp_path: Path):
     source = tmp_path / "in"
     source.mkdir()
-    (source / "satu.txt").write_text(_indonesian_article(1), encoding="utf-8")
+    (source / "satu.txt").write_text(indonesian_article(1), encoding="utf-8")
     out = tmp_path / "out"
     warta = stand_in_warta()
     run_translate([source], out, warta, quiet=True)
@@ -200,7 +199,7 @@ def test_a_changed_article_that_fails_loses_its_old_outputs(tmp_path: Path):
 def test_a_new_warta_version_redoes_the_articles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     source = tmp_path / "in"
     source.mkdir()
-    (source / "satu.txt").write_text(_indonesian_article(1), encoding="utf-8")
+    (source / "satu.txt").write_text(indonesian_article(1), encoding="utf-8")
     warta = stand_in_warta()
     run_translate([source], tmp_path / "out", warta, quiet=True)
     assert run_translate([source], tmp_path / "out", warta, quiet=True).skipped == ["satu"]
@@ -229,7 +228,7 @@ def test_progress_counts_sentences_inside_a_window(tmp_path: Path, monkeypatch: 
     source = tmp_path / "in"
     source.mkdir()
     for number in range(4):
-        (source / f"rilis-{number}.txt").write_text(_indonesian_article(number) * 3, encoding="utf-8")
+        (source / f"rilis-{number}.txt").write_text(indonesian_article(number) * 3, encoding="utf-8")
     warta = stand_in_warta(window_sentences=10_000)  # one window for the whole run
     warta.pool.get("id-en").batch_sentences = 4  # several batches, so progress comes from inside the window
     stream = io.StringIO()
@@ -241,11 +240,12 @@ def test_progress_counts_sentences_inside_a_window(tmp_path: Path, monkeypatch: 
     assert f"/{result.sentences} sentences" in inside[-1] and "left" in inside[-1]
 
 
+@pytest.mark.slow
 def test_sigterm_stops_cleanly_writes_the_state_and_exits_143(tiny_models, tmp_path: Path):
-    source = _twelve_articles(tmp_path / "in")
+    source = twelve_articles(tmp_path / "in")
     out = tmp_path / "out"
-    process = _start(tiny_models, source, out)
-    _wait_for_done(process, out, 1)
+    process = start_translate(tiny_models, source, out)
+    wait_for_done(process, out, 1)
     process.send_signal(signal.SIGTERM)
     stdout, stderr = process.communicate(timeout=120)
     assert process.returncode == 143, stderr
@@ -258,7 +258,7 @@ def test_an_output_folder_with_only_an_old_manifest_resumes(tmp_path: Path):
     source = tmp_path / "in"
     source.mkdir()
     for number in range(3):
-        (source / f"rilis-{number}.txt").write_text(_indonesian_article(number), encoding="utf-8")
+        (source / f"rilis-{number}.txt").write_text(indonesian_article(number), encoding="utf-8")
     out = tmp_path / "out"
     warta = stand_in_warta()
     run_translate([source], out, warta, quiet=True)
@@ -290,10 +290,10 @@ def test_names_too_long_for_the_file_system_get_a_short_folder_each(tmp_path: Pa
     (source / "b").mkdir()
     gbk = "新闻稿".encode("gbk") * 20 + b".txt"
     with open(os.fsencode(source / "a") + b"/" + gbk, "wb") as stream:
-        stream.write(_indonesian_article(1).encode("utf-8"))
+        stream.write(indonesian_article(1).encode("utf-8"))
     long_name = "rilis-" + "x" * 240 + ".txt"
-    (source / "a" / long_name).write_text(_indonesian_article(2), encoding="utf-8")
-    (source / "b" / long_name).write_text(_indonesian_article(3), encoding="utf-8")
+    (source / "a" / long_name).write_text(indonesian_article(2), encoding="utf-8")
+    (source / "b" / long_name).write_text(indonesian_article(3), encoding="utf-8")
     out = tmp_path / "out"
     warta = stand_in_warta()
 
@@ -312,7 +312,7 @@ def test_a_symbolic_link_that_loops_fails_alone(tmp_path: Path):
     source = tmp_path / "in"
     source.mkdir()
     (source / "loop.txt").symlink_to(source / "loop.txt")
-    (source / "biasa.txt").write_text(_indonesian_article(1), encoding="utf-8")
+    (source / "biasa.txt").write_text(indonesian_article(1), encoding="utf-8")
 
     result = run_translate([source], tmp_path / "out", stand_in_warta(), quiet=True)
 
@@ -361,7 +361,7 @@ def test_ctrl_c_in_the_last_window_stops_after_the_batch_exits_130_and_lists_wha
     source = tmp_path / "in"
     source.mkdir()
     for number in range(12):
-        (source / f"rilis-{number:02d}.txt").write_text(_indonesian_article(number), encoding="utf-8")
+        (source / f"rilis-{number:02d}.txt").write_text(indonesian_article(number), encoding="utf-8")
     out = tmp_path / "out"
     warta = stand_in_warta()  # the default window (512 sentences): all twelve articles in one window, the last
     batches = {"after_signal": 0, "count": 0}
@@ -394,7 +394,7 @@ def test_ctrl_c_in_the_last_window_stops_after_the_batch_exits_130_and_lists_wha
 def test_an_output_deleted_by_hand_is_written_again_from_the_stored_translation(tmp_path: Path):
     source = tmp_path / "in"
     source.mkdir()
-    (source / "a.txt").write_text(_indonesian_article(1), encoding="utf-8")
+    (source / "a.txt").write_text(indonesian_article(1), encoding="utf-8")
     out = tmp_path / "out"
     warta = stand_in_warta(formats=("tsv", "xlsx"))
     run_translate([source], out, warta, quiet=True)

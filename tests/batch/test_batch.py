@@ -3,60 +3,18 @@
 import json
 import os
 import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from pipeline.batch import find_articles, run_translate
-from pipeline.errors import InputError
-from pipeline.batch.state import STATE_NAME, BatchState
 from pipeline.batch.lock import OutputLock
+from pipeline.batch.state import STATE_NAME, BatchState
+from pipeline.errors import InputError
 from pipeline.orchestrator import Warta
 from pipeline.settings import Settings
-from tests.conftest import run_cli
-from models.tiny import REPO, sample_sentences
-
-ENGLISH = (
-    "The Ministry of Health announced on Monday that a new vaccination programme will begin next month. "
-    "The programme aims to reach every district in the country within two years, officials said.\n"
-)
-CHINESE = "卫生部周一宣布，一项新的疫苗接种计划将于下个月开始。该计划旨在两年内覆盖全国所有地区。\n"
-CP1252_ARTICLE = "Direktur “RS Harapan” menyampaikan sambutan di kafé rumah sakit. Acara berlangsung dengan lancar dan penuh semangat.\n"
-
-
-def _indonesian_article(number: int) -> str:
-    lines = sample_sentences()
-    body = [lines[(number + offset) % len(lines)] for offset in range(2)]
-    return f"Rilis Nomor {number}\n\n" + "\n\n".join(body) + "\n"
-
-
-def make_article_folder(root: Path, good: int = 23) -> dict[str, Path]:
-    """About 30 articles: good ones in nested folders, four bad ones, a cp1252 one, two same names."""
-    files: dict[str, Path] = {}
-    for number in range(good):
-        path = root / f"2025/{number % 3 + 1:02d}/rilis-{number:02d}.txt"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(_indonesian_article(number), encoding="utf-8")
-        files[f"2025/{number % 3 + 1:02d}/rilis-{number:02d}"] = path
-    for month in ("05", "06"):
-        path = root / f"2024/{month}/rilis.txt"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(_indonesian_article(int(month)), encoding="utf-8")
-        files[f"2024/{month}/rilis"] = path
-    bad = root / "bad"
-    bad.mkdir()
-    (bad / "kosong.txt").write_bytes(b"")
-    (bad / "gambar.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
-    (bad / "english.txt").write_text(ENGLISH, encoding="utf-8")
-    (bad / "chinese.txt").write_text(CHINESE, encoding="utf-8")
-    (root / "windows.txt").write_bytes(CP1252_ARTICLE.encode("cp1252"))
-    files["windows"] = root / "windows.txt"
-    (root / ".hidden.txt").write_text(_indonesian_article(1), encoding="utf-8")
-    (root / "notes.pdf").write_bytes(b"%PDF-1.4")
-    return files
+from tests.support.articles import indonesian_article, make_article_folder, twelve_articles
+from tests.support.cli import done_names, run_cli, start_translate, wait_for_done
 
 
 def local_settings(tiny_models: dict[str, Path], **overrides) -> Settings:
@@ -76,6 +34,7 @@ def test_walk_names_outputs_by_relative_path_and_skips_hidden(tmp_path: Path):
     assert len(names) == len(set(names)) and unreadable == []
 
 
+@pytest.mark.slow
 def test_batch_isolates_failures_resumes_and_redoes_only_what_changed(tiny_models, tmp_path: Path):
     articles = make_article_folder(tmp_path / "in")
     out = tmp_path / "out"
@@ -106,7 +65,7 @@ def test_batch_isolates_failures_resumes_and_redoes_only_what_changed(tiny_model
     assert second.done == [] and sorted(second.skipped) == sorted(articles)
     assert sum(translator.segments_translated for translator in translators) == calls  # nothing translated
 
-    articles["2025/01/rilis-00"].write_text(_indonesian_article(99), encoding="utf-8")
+    articles["2025/01/rilis-00"].write_text(indonesian_article(99), encoding="utf-8")
     third = run_translate([tmp_path / "in"], out, warta, quiet=True)
     assert third.done == ["2025/01/rilis-00"]
 
@@ -116,13 +75,14 @@ def test_batch_isolates_failures_resumes_and_redoes_only_what_changed(tiny_model
 
 def test_changed_settings_redo_the_articles(tiny_models, tmp_path: Path):
     (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "satu.txt").write_text(_indonesian_article(3), encoding="utf-8")
+    (tmp_path / "in" / "satu.txt").write_text(indonesian_article(3), encoding="utf-8")
     warta = Warta(local_settings(tiny_models))
     run_translate([tmp_path / "in"], tmp_path / "out", warta, quiet=True)
     again = run_translate([tmp_path / "in"], tmp_path / "out", Warta(local_settings(tiny_models, summary_sentences=1)), quiet=True)
     assert again.done == ["satu"]
 
 
+@pytest.mark.slow
 def test_cli_exit_status_and_final_table(tiny_models, tmp_path: Path):
     make_article_folder(tmp_path / "in", good=3)
     result = run_cli("translate", tmp_path / "in", "-o", tmp_path / "out", "--beams", "1",
@@ -138,48 +98,15 @@ def test_cli_exit_status_and_final_table(tiny_models, tmp_path: Path):
     assert "] " not in quiet.stderr and "skipped      6" in quiet.stdout
 
 
-def _done_names(out: Path) -> set[str]:
-    # The state, read while a run writes it (manifest.json is exported at the end of a run).
-    import sqlite3
-
-    if not (out / STATE_NAME).exists():
-        return set()
-    try:
-        with sqlite3.connect(f"file:{out / STATE_NAME}?mode=ro", uri=True) as db:
-            return {name for (name,) in db.execute("SELECT name FROM articles WHERE status = 'done'")}
-    except sqlite3.OperationalError:  # the run is creating it
-        return set()
-
-
-def _start(tiny_models, source: Path, out: Path) -> subprocess.Popen[str]:
-    command = [sys.executable, str(REPO / "run.py"), "translate", str(source), "-o", str(out), "--beams", "1",
-               "--window-sentences", "1", "--model", f"id-en={tiny_models['id-en']}", "--model", f"en-zh={tiny_models['en-zh']}"]
-    return subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ))
-
-
-def _wait_for_done(process: subprocess.Popen[str], out: Path, count: int, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while len(_done_names(out)) < count:
-        assert process.poll() is None, process.communicate()
-        assert time.monotonic() < deadline, "the run did not get going"
-        time.sleep(0.05)
-
-
-def _twelve_articles(source: Path) -> Path:
-    source.mkdir()
-    for number in range(12):
-        (source / f"rilis-{number:02d}.txt").write_text(_indonesian_article(number), encoding="utf-8")
-    return source
-
-
+@pytest.mark.slow
 def test_sigkill_mid_run_then_resume_does_each_article_exactly_once(tiny_models, tmp_path: Path):
-    source = _twelve_articles(tmp_path / "in")
+    source = twelve_articles(tmp_path / "in")
     out = tmp_path / "out"
-    process = _start(tiny_models, source, out)
-    _wait_for_done(process, out, 3)
+    process = start_translate(tiny_models, source, out)
+    wait_for_done(process, out, 3)
     process.send_signal(signal.SIGKILL)
     process.wait()
-    done_before = _done_names(out)
+    done_before = done_names(out)
     assert 3 <= len(done_before) < 12
 
     second = run_cli("translate", source, "-o", out, "--beams", "1", "--window-sentences", "1",
@@ -198,20 +125,22 @@ def test_sigkill_mid_run_then_resume_does_each_article_exactly_once(tiny_models,
         assert json.loads((out / name / "summary.json").read_text(encoding="utf-8"))["sentences"]
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_after_the_current_batch_and_says_how_to_resume(tiny_models, tmp_path: Path):
-    source = _twelve_articles(tmp_path / "in")
+    source = twelve_articles(tmp_path / "in")
     out = tmp_path / "out"
-    process = _start(tiny_models, source, out)
-    _wait_for_done(process, out, 1)
+    process = start_translate(tiny_models, source, out)
+    wait_for_done(process, out, 1)
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=120)
     assert process.returncode == 130, stderr
     assert "run the same command again to resume" in stdout
     assert "Traceback" not in stderr
-    assert 1 <= len(_done_names(out)) < 12
+    assert 1 <= len(done_names(out)) < 12
     assert (out / "index.html").is_file()
 
 
+@pytest.mark.slow
 def test_a_second_run_on_the_same_folder_is_told_it_is_busy(tiny_models, tmp_path: Path, sample_article):
     out = tmp_path / "out"
     with OutputLock(out):
@@ -278,8 +207,8 @@ def test_index_and_manifest_show_each_article_s_left_out_parts_and_warnings(tmp_
 
     source = tmp_path / "in"
     source.mkdir()
-    (source / "berkomentar.txt").write_text(_indonesian_article(1), encoding="utf-8")
-    (source / "biasa.txt").write_text(_indonesian_article(2), encoding="utf-8")
+    (source / "berkomentar.txt").write_text(indonesian_article(1), encoding="utf-8")
+    (source / "biasa.txt").write_text(indonesian_article(2), encoding="utf-8")
     out = tmp_path / "out"
     warta = use_stand_in(ReportingWarta(Settings(device="cpu", beams=1, source_lang="id", formats=("tsv",))))
 

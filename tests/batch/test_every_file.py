@@ -3,10 +3,12 @@
 import json
 from pathlib import Path
 
+import pytest
+
 from pipeline.batch import run_translate
 from pipeline.orchestrator import Warta
 from pipeline.settings import Settings
-from tests.conftest import run_cli
+from tests.support.cli import run_cli
 
 
 def _office_folder(root: Path) -> None:
@@ -43,6 +45,7 @@ def test_each_file_of_another_type_gets_a_reason_a_manifest_entry_and_an_index_r
     assert ".DS_Store" not in json.dumps(manifest) and "DS_Store" not in index
 
 
+@pytest.mark.slow
 def test_the_command_line_prints_one_line_per_file_it_cannot_read(tiny_models, tmp_path: Path) -> None:
     _office_folder(tmp_path / "in")
     result = run_cli("translate", tmp_path / "in", "-o", tmp_path / "out", "--beams", "1",

@@ -17,7 +17,7 @@ from pipeline.batch.state import STATE_NAME, BatchState
 from pipeline.errors import InputError
 from pipeline.orchestrator import Warta
 from pipeline.settings import Settings
-from tests.batch.test_batch import _indonesian_article
+from tests.support.articles import indonesian_article
 
 
 def stand_in_warta() -> Warta:
@@ -71,7 +71,7 @@ def test_a_crafted_manifest_names_no_folder_outside_the_output_folder(tmp_path: 
     victim, before = _victim(tmp_path)
     source = tmp_path / "in"
     source.mkdir()
-    (source / "rilis.txt").write_text(_indonesian_article(1), encoding="utf-8")
+    (source / "rilis.txt").write_text(indonesian_article(1), encoding="utf-8")
     out = tmp_path / "out"
     out.mkdir()
     record = {"input": str(source / "rilis.txt"), "sha256": "0" * 64, "fingerprint": "x", "status": "done", "outputs": ["en.txt"]}
@@ -94,7 +94,7 @@ def test_a_crafted_state_row_is_refused_and_nothing_outside_is_touched(tmp_path:
     source = tmp_path / "in"
     source.mkdir()
     article = source / "rilis.txt"
-    article.write_text(_indonesian_article(1), encoding="utf-8")
+    article.write_text(indonesian_article(1), encoding="utf-8")
     out = tmp_path / "out"
     warta = stand_in_warta()
     assert run_translate([source], out, warta, quiet=True).done == ["rilis"]
@@ -115,7 +115,7 @@ def test_a_file_named_directly_with_a_dotted_stem_gets_a_folder_inside_the_outpu
     source = tmp_path / "in"
     source.mkdir()
     path = source / file_name
-    path.write_text(_indonesian_article(3), encoding="utf-8")
+    path.write_text(indonesian_article(3), encoding="utf-8")
     out = tmp_path / "deep" / "out"
     result = run_translate([path], out, stand_in_warta(), quiet=True)
     assert result.failed == [] and len(result.done) == 1
@@ -127,10 +127,10 @@ def test_a_file_named_directly_with_a_dotted_stem_gets_a_folder_inside_the_outpu
 
 def test_a_file_link_out_of_the_folder_is_not_followed_and_says_so(tmp_path: Path):
     secret = tmp_path / "secret.txt"
-    secret.write_text(_indonesian_article(4), encoding="utf-8")
+    secret.write_text(indonesian_article(4), encoding="utf-8")
     source = tmp_path / "in"
     (source / "sub").mkdir(parents=True)
-    (source / "rilis.txt").write_text(_indonesian_article(5), encoding="utf-8")
+    (source / "rilis.txt").write_text(indonesian_article(5), encoding="utf-8")
     (source / "bocor.txt").symlink_to(secret)
     (source / "sub" / "sama.txt").symlink_to(source / "rilis.txt")  # inside the folder: followed (once)
     out = tmp_path / "out"
@@ -154,7 +154,7 @@ def _bounded(target, seconds: float, release: list[Path]):
     def run() -> None:
         try:
             outcome["value"] = target()
-        except BaseException as error:  # raised again in the test's thread
+        except BaseException as error:  # noqa: BLE001 - raised again in the test's thread
             outcome["error"] = error
 
     thread = threading.Thread(target=run, daemon=True)
@@ -176,7 +176,7 @@ def _bounded(target, seconds: float, release: list[Path]):
 def test_a_fifo_and_device_links_fail_alone_and_never_hang(tmp_path: Path):
     source = tmp_path / "in"
     source.mkdir()
-    (source / "rilis.txt").write_text(_indonesian_article(6), encoding="utf-8")
+    (source / "rilis.txt").write_text(indonesian_article(6), encoding="utf-8")
     fifo = source / "pipa.txt"
     os.mkfifo(fifo)
     (source / "nol.txt").symlink_to("/dev/zero")
@@ -239,7 +239,7 @@ def test_a_disk_that_fills_up_mid_run_stops_with_a_line_naming_the_file(tmp_path
     source = tmp_path / "in"
     source.mkdir()
     for number in range(60):
-        (source / f"rilis-{number:02d}.txt").write_text(_indonesian_article(number) * 5, encoding="utf-8")
+        (source / f"rilis-{number:02d}.txt").write_text(indonesian_article(number) * 5, encoding="utf-8")
     out = tiny_disk / "out"
     with pytest.raises((WartaError, OSError)) as raised:
         run_translate([source], out, stand_in_warta(), quiet=True)
@@ -248,6 +248,7 @@ def test_a_disk_that_fills_up_mid_run_stops_with_a_line_naming_the_file(tmp_path
     assert "not a warta state file" not in message
 
 
+@pytest.mark.slow
 def test_a_hostile_folder_finishes_with_every_good_article_and_a_line_per_bad_input(tmp_path: Path):
     """A FIFO, a device link, a link out of the folder, ``...txt``, a huge file, a style-heavy docx
     and a crafted manifest: the run ends by itself, the good articles are done, nothing outside
@@ -256,17 +257,17 @@ def test_a_hostile_folder_finishes_with_every_good_article_and_a_line_per_bad_in
 
     victim, before = _victim(tmp_path)
     secret = tmp_path / "rahasia.txt"
-    secret.write_text(_indonesian_article(9), encoding="utf-8")
+    secret.write_text(indonesian_article(9), encoding="utf-8")
     source = tmp_path / "in"
     source.mkdir()
     for number in range(3):
-        (source / f"rilis-{number}.txt").write_text(_indonesian_article(number), encoding="utf-8")
+        (source / f"rilis-{number}.txt").write_text(indonesian_article(number), encoding="utf-8")
     fifo = source / "pipa.txt"
     os.mkfifo(fifo)
     (source / "nol.txt").symlink_to("/dev/zero")
     (source / "bocor.txt").symlink_to(secret)
     dotted = tmp_path / "...txt"
-    dotted.write_text(_indonesian_article(7), encoding="utf-8")
+    dotted.write_text(indonesian_article(7), encoding="utf-8")
     # 20,000 short sentences (the summary's cost, which grew with their square, is linear now)
     sentences = [f"Kalimat nomor {number} tentang program kesehatan kota." for number in range(20_000)]
     (source / "besar.txt").write_text("Rilis Besar\n\n" + "\n\n".join(" ".join(sentences[i:i + 20]) for i in range(0, 20_000, 20)),
@@ -336,7 +337,7 @@ def test_a_refused_link_does_not_hide_its_target_named_directly(tmp_path: Path):
     outside = tmp_path / "luar"
     outside.mkdir()
     target = outside / "b.txt"
-    target.write_text(_indonesian_article(2), encoding="utf-8")
+    target.write_text(indonesian_article(2), encoding="utf-8")
     source = tmp_path / "in"
     source.mkdir()
     (source / "l1.txt").symlink_to(target)
@@ -353,7 +354,7 @@ def test_a_refused_link_does_not_hide_its_target_named_directly(tmp_path: Path):
 def test_a_manifest_name_too_long_for_a_path_is_refused_with_a_line(tmp_path: Path):
     source = tmp_path / "in"
     source.mkdir()
-    (source / "rilis.txt").write_text(_indonesian_article(1), encoding="utf-8")
+    (source / "rilis.txt").write_text(indonesian_article(1), encoding="utf-8")
     out = tmp_path / "out"
     out.mkdir()
     long_name = "/".join(["x" * 200] * 25)
@@ -375,10 +376,10 @@ def test_a_path_too_deep_for_one_folder_name_keeps_its_file_name_under_one_part(
 def test_a_link_to_a_folder_in_a_walked_folder_is_listed_not_skipped(tmp_path: Path):
     elsewhere = tmp_path / "lain"
     elsewhere.mkdir()
-    (elsewhere / "rilis.txt").write_text(_indonesian_article(3), encoding="utf-8")
+    (elsewhere / "rilis.txt").write_text(indonesian_article(3), encoding="utf-8")
     source = tmp_path / "in"
     source.mkdir()
-    (source / "rilis.txt").write_text(_indonesian_article(4), encoding="utf-8")
+    (source / "rilis.txt").write_text(indonesian_article(4), encoding="utf-8")
     (source / "arsip").symlink_to(elsewhere)
     result = run_translate([source], tmp_path / "out", stand_in_warta(), quiet=True)
     assert result.done == ["rilis"]

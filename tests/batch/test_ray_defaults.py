@@ -11,6 +11,8 @@ import pytest
 from models.tiny import REPO
 
 
+@pytest.mark.slow
+@pytest.mark.ray
 def test_executor_ray_with_default_worker_size_finishes_on_a_machine_with_fewer_cores(tiny_models, tmp_path: Path) -> None:
     pytest.importorskip("ray", exc_type=ImportError, reason="Ray is not installed; the Ray tests with it run in CI")
     (tmp_path / "in").mkdir()

@@ -1,4 +1,4 @@
-"""The batch job on Ray (issue 15): same outputs as the local executor, killed workers, no Ray installed.
+"""The batch job on Ray (``--executor ray``): same outputs as the local executor, killed workers, no Ray installed.
 
 The Ray tests share one local Ray (``num_cpus=2``) and one pool of two actors per module, so
 the models load once; the test without Ray installed runs everywhere.
@@ -17,10 +17,10 @@ from pipeline.batch import run_translate
 from pipeline.files import TEMPORARY_NAME
 from pipeline.orchestrator import Warta
 from pipeline.settings import Settings
-from tests.batch.test_batch import _indonesian_article, make_article_folder
+from tests.support.articles import indonesian_article, make_article_folder
 
 COMPARED = ("aligned.tsv", "en.txt", "zh.txt")
-BAD = {"bad/kosong", "bad/gambar", "bad/english", "bad/chinese"}
+BAD = {"bad/kosong", "bad/gambar", "bad/english", "bad/chinese", "notes"}  # notes.pdf: a broken PDF
 
 
 def _settings(tiny_models: dict[str, Path], executor: str) -> Settings:
@@ -82,6 +82,7 @@ def _assert_same_outputs(reference: Path, out: Path, names: list[str]) -> None:
             assert (out / name / file).read_bytes() == (reference / name / file).read_bytes(), f"{name}/{file}"
 
 
+@pytest.mark.ray
 def test_ray_gives_the_local_executors_outputs_byte_for_byte(ray_executor, local_run, tiny_models, tmp_path: Path):
     inputs, reference, local = local_run
     warta = Warta(_settings(tiny_models, "ray"))
@@ -102,6 +103,7 @@ def test_ray_gives_the_local_executors_outputs_byte_for_byte(ray_executor, local
     assert again.done == [] and sorted(again.skipped) == sorted(result.done)  # the same resume rules
 
 
+@pytest.mark.ray
 @pytest.mark.parametrize("restart", [False, True], ids=["killed-for-good", "restarted-by-ray"])
 def test_an_actor_killed_mid_run_loses_no_article_and_writes_none_twice(ray_executor, local_run, tiny_models, tmp_path: Path,
                                                                         restart: bool):
@@ -125,6 +127,7 @@ def test_an_actor_killed_mid_run_loses_no_article_and_writes_none_twice(ray_exec
     assert sorted(name for name, entry in manifest.items() if entry["status"] == "done") == sorted(local.done)
 
 
+@pytest.mark.ray
 def test_an_article_that_crashes_its_worker_fails_alone_and_every_other_is_done_once(ray_executor, tiny_models, tmp_path: Path,
                                                                                       monkeypatch):
     # a09 kills its translation worker (os._exit) whenever it is in the window: the last window, with a10,
@@ -134,8 +137,9 @@ def test_an_article_that_crashes_its_worker_fails_alone_and_every_other_is_done_
 
     from benchmarks.standin import use_stand_in
     from pipeline.batch import ray_executor as module
+    from pipeline.batch.ray_workers import Translator, read_articles
 
-    class Crashing(module._Translator):
+    class Crashing(Translator):
         def __init__(self, settings: Settings):
             super().__init__(settings)
             use_stand_in(self.warta)  # upper-cases: no model to load again after each death
@@ -148,14 +152,14 @@ def test_an_article_that_crashes_its_worker_fails_alone_and_every_other_is_done_
     def read_or_crash(settings: Settings, jobs: list[Any]) -> Any:
         if any(job.name == "a04" for job in jobs):
             os._exit(1)
-        return module._read_articles(settings, jobs)
+        return read_articles(settings, jobs)
 
     class CrashingExecutor(module.RayExecutor):
         translator_class = Crashing
 
     for number in range(11):  # 4 sentences each: two articles a window
         (tmp_path / "in").mkdir(exist_ok=True)
-        (tmp_path / "in" / f"a{number:02d}.txt").write_text(_indonesian_article(number), encoding="utf-8")
+        (tmp_path / "in" / f"a{number:02d}.txt").write_text(indonesian_article(number), encoding="utf-8")
     monkeypatch.setattr(module, "_ACTOR_RESTARTS", 0)  # each crash is a death the driver sees, with no restarts to wait for
     warta = Warta(_settings(tiny_models, "ray"))
     writes = _counting_writes(warta)
@@ -177,6 +181,7 @@ def test_an_article_that_crashes_its_worker_fails_alone_and_every_other_is_done_
     assert {name for name, entry in manifest.items() if entry["status"] == "failed"} == {"a04", "a09"}
 
 
+@pytest.mark.ray
 def test_a_worker_that_cannot_start_stops_the_run_with_its_own_error(ray_executor, tiny_models, tmp_path: Path):
     from pipeline.batch.ray_executor import RayExecutor
     from pipeline.errors import UsageError
@@ -193,6 +198,7 @@ def test_a_worker_that_cannot_start_stops_the_run_with_its_own_error(ray_executo
         executor.close()
 
 
+@pytest.mark.ray
 def test_workers_no_node_can_place_stop_the_run_in_one_line_naming_what_was_asked(ray_executor, tiny_models, monkeypatch):
     from pipeline.batch import ray_executor as module
     from pipeline.errors import WartaError
@@ -221,6 +227,8 @@ def test_executor_ray_without_ray_installed_says_how_to_install_it(monkeypatch, 
 
 
 
+@pytest.mark.slow
+@pytest.mark.ray
 def test_a_ray_address_where_nothing_answers_is_refused_in_one_line(tiny_models, tmp_path: Path):
     # ray.init retries such an address for minutes without a word; warta asks the port first.
     import socket

@@ -12,7 +12,7 @@ import pytest
 import run
 from models.tiny import REPO
 from pipeline.memory import MemoryEntry, TranslationMemory
-from tests.conftest import run_cli
+from tests.support.cli import run_cli
 
 ARTICLE = "Pemerintah Kota Makassar meluncurkan program kesehatan baru pada 29 Mei 2025.\n"
 
@@ -115,6 +115,7 @@ def _memory_of_many_pages(path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("start", "end"), [(100, 4096), (4096, None)], ids=["schema-page", "entry-pages"])
 def test_a_damaged_memory_is_one_line_in_every_command(tmp_path: Path, start: int, end: int | None) -> None:
     memory = _memory_of_many_pages(tmp_path / "tm.sqlite")
@@ -145,6 +146,7 @@ def _without_root_override() -> None:
         raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP, CAP_DAC_OVERRIDE)")
 
 
+@pytest.mark.slow
 def test_adding_to_a_read_only_memory_is_one_line_and_reading_it_still_works(memory: Path, tmp_path: Path) -> None:
     more = tmp_path / "more.tsv"
     more.write_text("id\ten\nDua.\tTwo.\n", encoding="utf-8")
@@ -195,6 +197,7 @@ def test_a_memory_another_warta_is_writing_is_busy_not_foreign(memory: Path, tmp
         writer.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("planted", ["fifo.tsv", "zero.tmx"])
 def test_memory_add_of_a_fifo_or_a_device_is_one_line_at_once(planted: str, tmp_path: Path):
     path = tmp_path / planted

@@ -53,7 +53,11 @@ def test_corrections_go_into_the_memory_and_replace_the_models_next_time(tiny_mo
     # the pivot's Chinese carries both steps: its (negative) log-probabilities add up
     assert all(row["scores"]["zh"] < row["scores"]["en"] < 0 for row in rows), [row["scores"] for row in rows]
     weakest = min(range(len(rows)), key=lambda i: rows[i]["scores"]["en"])
-    assert "low_confidence" in rows[weakest]["flags"] and "en" in rows[weakest]["qa"]["low_confidence"]
+    tied = [row for row in rows if abs(row["scores"]["en"] - rows[weakest]["scores"]["en"]) < 1e-6]
+    if len(tied) == 1:  # the weakest row stands alone: flagged, and the JSONL says for which target
+        assert "low_confidence" in rows[weakest]["flags"] and "en" in rows[weakest]["qa"]["low_confidence"]
+    else:  # a random tiny model can give two rows the same score: a tie past the share is not flagged
+        assert not any("en" in row["qa"].get("low_confidence", []) for row in tied)
 
     # The reviewer edits two rows, approves one and leaves one alone (the page's export).
     edited = {0: ("The City of Makassar launched a new health programme on 29 May 2025.", "望加锡市于2025年5月29日启动新卫生计划。"),

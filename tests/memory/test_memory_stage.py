@@ -6,7 +6,8 @@ import pytest
 
 from pipeline.memory import MemoryEntry, TranslationMemory, apply_memory
 from pipeline.translation import translate_articles
-from tests.test_translation import StandIn, StandInPool, article_of, to_chinese
+from tests.support.articles import article_of
+from tests.support.standins import StandIn, StandInPool, to_chinese
 
 KNOWN = "Informasi lebih lanjut hubungi Dinas Kesehatan."
 NEW = "Kalimat baru yang belum pernah diterjemahkan."

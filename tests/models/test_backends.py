@@ -11,8 +11,8 @@ import pytest
 
 from models.backends import get_backend
 from models.backends.hf import pad_token_ids
-from pipeline.translation import translate_texts
 from models.tiny import SAMPLE_ARTICLE, build_marian, sample_sentences
+from pipeline.translation import translate_texts
 
 try:
     import ctranslate2  # noqa: F401
@@ -164,6 +164,7 @@ def _convert_in_child(model: str, home: str, log: str, barrier) -> None:
         handle.write(json.dumps(result.text) + "\n")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not HAVE_CT2, reason="ctranslate2 is not installed")
 def test_two_processes_converting_the_same_model_at_once(tiny_models, tmp_path):
     home, log = tmp_path / "ct2", tmp_path / "conversions.log"

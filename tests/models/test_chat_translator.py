@@ -9,7 +9,7 @@ from models.backends.chat import ChatTranslator
 from models.pool import ModelPool
 from models.tiny import CHAT_FAMILIES, build_tiny_chat
 from pipeline.tsv import parse_tsv
-from tests.conftest import run_cli
+from tests.support.cli import run_cli
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +28,7 @@ RELEASE = (
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("family", CHAT_FAMILIES)
 def test_a_tiny_chat_model_of_each_family_translates_a_release_through_the_command_line(
         family: str, chat_models: dict[str, Path], tmp_path: Path):
@@ -103,8 +104,8 @@ def test_context_is_cut_to_its_token_budget_from_the_oldest_sentence(chat_models
 
 
 def test_a_model_that_can_think_is_asked_to_answer_at_once(chat_models: dict[str, Path]):
-    from models.loading import load_model
     from models.chat import ChatModel
+    from models.loading import load_model
 
     runner = ChatModel(load_model(str(chat_models["qwen3"]), kind="causal"))
     text = runner.tokenizer.decode(runner.prompt_ids([{"role": "user", "content": "Halo"}]))

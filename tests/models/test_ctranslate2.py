@@ -9,8 +9,8 @@ import pytest
 from models import pool as pool_module
 from models.backends import get_backend, resolve_backend
 from models.pool import ModelPool
-from pipeline.errors import ModelError, UsageError
 from models.tiny import ENGLISH_CORPUS, build_marian, sample_sentences
+from pipeline.errors import ModelError, UsageError
 
 # Installed by the test extra. Only the tests that run it skip without it: the missing-package
 # message and the CUDA fallback are tested everywhere (they matter most where it is missing).

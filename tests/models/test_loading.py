@@ -7,7 +7,8 @@ import pytest
 
 from models.backends import get_backend
 from models.families import detect_family, language_control
-from models.loading import check_model_name, load_seq2seq, local_revision
+from models.hub import check_model_name, local_revision
+from models.loading import load_seq2seq
 from models.pool import ModelPool
 from pipeline.errors import ModelError, UsageError
 
@@ -177,10 +178,10 @@ def test_a_broken_model_folder_gives_the_whole_message_on_one_line(tiny_models, 
 
 
 def test_a_library_message_over_several_lines_is_kept_whole_on_one_line():
-    from models.loading import _first_line
+    from models.errors import one_line
 
     error = ValueError("Couldn't instantiate the backend tokenizer from one of: \n(1) a tokenizers library file\n(2) a slow one")
-    assert _first_line(error) == "Couldn't instantiate the backend tokenizer from one of: (1) a tokenizers library file (2) a slow one"
+    assert one_line(error) == "Couldn't instantiate the backend tokenizer from one of: (1) a tokenizers library file (2) a slow one"
 
 
 @pytest.mark.parametrize("backend, compute_type, message", [

@@ -1,4 +1,4 @@
-"""The model's own score of each translation (issue 13): both backends, one number."""
+"""The model's own score of each translation: both backends, one number."""
 
 from importlib.util import find_spec
 from pathlib import Path

@@ -11,7 +11,7 @@ import pytest
 
 from benchmarks.standin import use_stand_in
 from pipeline.orchestrator import Warta
-from pipeline.outputs.docx import CHINESE_FONT
+from pipeline.outputs.docx_fonts import CHINESE_FONT
 from pipeline.settings import Settings
 
 RELEASE = """# Pemkot Bandung Luncurkan Program Vaksinasi
@@ -119,6 +119,7 @@ def test_with_one_target_there_are_two_text_columns(tmp_path: Path) -> None:
     assert [[_MARKER.sub("", text) for text in row[1:]] for row in rows[1:]] == [[s.text, s.en] for s in article.sentences()]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed (.ci/run installs it)")
 def test_libreoffice_converts_it_to_a_landscape_pdf(tmp_path: Path) -> None:
     import pdfplumber

@@ -11,12 +11,13 @@ import pytest
 from pipeline.article import Article, Block, Sentence
 from pipeline.joining import join_pieces
 from pipeline.orchestrator import Warta
-from pipeline.outputs.docx import CHINESE_FONT, render_docx
+from pipeline.outputs.docx import render_docx
+from pipeline.outputs.docx_fonts import CHINESE_FONT
 from pipeline.reading import read_article
 from pipeline.sentences import split_article
 from pipeline.settings import Settings
 from tests.support.documents import MC_URI, RELEASE_PARTS, W, release_with_parts_docx
-from tests.test_fidelity import UpperCaser
+from tests.support.standins import UpperCaser
 
 CORE = "{http://purl.org/dc/elements/1.1/}"
 
@@ -195,6 +196,7 @@ def test_a_source_changed_after_reading_is_not_reused_and_its_header_still_comes
     assert RELEASE_PARTS["posko"].upper() in [p.text for p in document.paragraphs]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed; CI installs it")
 def test_libreoffice_opens_en_and_zh_docx(written, tmp_path: Path) -> None:
     _, folder = written
@@ -224,7 +226,7 @@ def test_libreoffice_opens_en_and_zh_docx(written, tmp_path: Path) -> None:
 def test_a_paragraph_filled_in_place_shows_the_translation_alone(runs: str, kept: str | None) -> None:
     from docx.oxml import parse_xml
 
-    from pipeline.outputs.docx import fill_paragraph
+    from pipeline.outputs.docx_template import fill_paragraph
     from pipeline.reading.docx_parts import paragraph_text
     from tests.support.documents import W_URI, text_box_run
 

@@ -116,6 +116,7 @@ def test_write_index_uses_the_time_it_is_written(tmp_path: Path):
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+@pytest.mark.browser
 def test_index_in_a_browser_sets_pending_and_failed_rows_apart(tmp_path: Path, artifacts: Path):
     if CHROMIUM is None:
         pytest.skip("chromium is not installed (.ci/run installs Debian's chromium)")

@@ -1,4 +1,4 @@
-"""Writing an article's outputs: the file contracts of DESIGN.md, checked on real files."""
+"""Writing an article's outputs: the file contracts of docs/design.md, checked on real files."""
 
 import hashlib
 import json
@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 
 from pipeline.article import Article, SummarySentence
-from pipeline.language import check_article_language
-from pipeline.reading import parse_article_bytes
-from pipeline.sentences import split_article
-from pipeline.summary import summarize_article
 from pipeline.files import write_atomic
+from pipeline.language import check_article_language
 from pipeline.outputs import write_article
 from pipeline.outputs.report import RunInfo, build_report, render_summary
 from pipeline.outputs.rows import TSV_COLUMNS, render_jsonl, render_tsv
 from pipeline.outputs.text import render_translation
+from pipeline.reading import parse_article_bytes
+from pipeline.sentences import split_article
+from pipeline.summary import summarize_article
 
 SOURCE = """# Delegasi Makassar Kunjungi Guangzhou
 
@@ -29,7 +29,7 @@ Kepala rumah sakit menyampaikan sambutan hangat. Kedua belah pihak sepakat memba
 
 - Kunjungan ke ruang bedah.
 - Kuliah tentang pengobatan presisi.
-"""
+"""  # noqa: E501 - a paragraph is one line of the release
 
 ENGLISH = {
     (1, 1): "Makassar delegation visits Guangzhou",
@@ -308,7 +308,7 @@ def test_write_atomic_replaces_content_and_leaves_no_temporary_files(tmp_path: P
     write_atomic(target, "first\n")
     assert target.read_text(encoding="utf-8") == "first\n"
     write_atomic(target, "kedua — 第二\n")
-    assert target.read_bytes() == "kedua — 第二\n".encode("utf-8")
+    assert target.read_bytes() == "kedua — 第二\n".encode()
     write_atomic(target, b"\x00raw bytes")
     assert target.read_bytes() == b"\x00raw bytes"
 
@@ -419,13 +419,13 @@ def test_markup_in_texts_comes_out_literally(tmp_path: Path) -> None:
         assert "&lt;" not in content and "&amp;" not in content and "<![CDATA[" not in content
 
 
-# --- joining a block's sentences; English source sentences (issue 9) ---------------------------
+# --- joining a block's sentences; English source sentences -------------------------------------
 
 
 def test_sentences_of_a_block_join_by_what_meets_between_them() -> None:
     article = translated_article()
     first, second = article.blocks[1].sentences
-    # Chinese sentences ending and starting in Latin text: glued into one word before issue 9
+    # Chinese sentences ending and starting in Latin text: not glued into one word
     first.zh, second.zh = "会议在Makassar举行，主题是Belt and Road", "Expo 2025将于6月开幕。"
     first.en, second.en = "The meeting was held in Makassar.", "Expo 2025 opens in June."
 

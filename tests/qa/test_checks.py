@@ -9,7 +9,6 @@ and a correct translation must never be flagged for its formatting.
 import pytest
 
 from pipeline.article import Article, Block, Sentence
-from pipeline.qa.numbers import chinese_values, english_values, indonesian_values, missing_values
 from pipeline.qa.checks import (
     QA_FLAGS,
     check_article,
@@ -21,6 +20,7 @@ from pipeline.qa.checks import (
     is_untranslated,
     traditional_characters,
 )
+from pipeline.qa.numbers import chinese_values, english_values, indonesian_values, missing_values
 
 # --- number: what survives of the source's numbers, amounts, dates and times ------------------
 

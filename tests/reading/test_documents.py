@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from models.tiny import REPO
 from pipeline.errors import InputError
 from pipeline.joining import join_pieces
 from pipeline.orchestrator import Warta
 from pipeline.reading import read_article
 from pipeline.settings import Settings
-from tests.conftest import run_cli
-from models.tiny import REPO
+from tests.support.cli import run_cli
+from tests.support.documents import W, make_template_docx, word_element, word_run
 
 NAV_ARTICLE_FOOTER = """<!DOCTYPE html>
 <html lang="id"><head><meta charset="utf-8"><title>Rilis Pers</title>
@@ -32,7 +33,7 @@ NAV_ARTICLE_FOOTER = """<!DOCTYPE html>
 </article></main>
 <footer><p>Hak cipta &copy; 2025 Humas Pemerintah Kota Makassar. Semua hak dilindungi undang-undang.</p></footer>
 </body></html>
-"""
+"""  # noqa: E501 - the page as a CMS writes it
 
 
 def make_docx(path: Path) -> Path:
@@ -70,7 +71,7 @@ def test_docx_blocks_keep_structure_and_runs_do_not_split_sentences(tmp_path: Pa
     kinds = [block.kind for block in article.blocks]
     assert kinds == ["header", "title", "heading", "paragraph", "list_item", "list_item", "heading", "list_item", "list_item",
                      "table_cell", "table_cell", "table_cell", "table_cell", "paragraph"]
-    assert [block.marker for block in article.blocks if block.kind == "list_item"] == ["-", "-", "1.", "2."]  # Word numbers them 1, 2 (issue 9)
+    assert [block.marker for block in article.blocks if block.kind == "list_item"] == ["-", "-", "1.", "2."]  # Word numbers them 1, 2
     assert [block.cell for block in article.blocks if block.kind == "table_cell"] == [(0, 0, 0), (0, 0, 1), (0, 1, 0), (0, 1, 1)]
     assert article.blocks[3].text == (
         "Dalam upacara penyambutan, Kepala RS menyampaikan sambutan sangat hangat kepada para tamu dari Indonesia. "
@@ -90,7 +91,7 @@ def test_translated_docx_has_the_source_structure(tiny_models, tmp_path: Path):
     for language in ("en", "zh"):
         translated = read_article(tmp_path / "out" / f"{language}.docx")
         assert _structure(translated) == _structure(article), language
-        expected = [join_pieces([getattr(s, language) for s in block.sentences]) for block in article.blocks]  # issue 9
+        expected = [join_pieces([getattr(s, language) for s in block.sentences]) for block in article.blocks]  # joined by the joining rule
         assert [block.text for block in translated.blocks] == [" ".join(text.split()) for text in expected]
 
 
@@ -98,7 +99,7 @@ def test_chinese_docx_sets_an_east_asian_font(tiny_models, tmp_path: Path, sampl
     import docx
     from docx.oxml.ns import qn
 
-    from pipeline.outputs.docx import CHINESE_FONT
+    from pipeline.outputs.docx_fonts import CHINESE_FONT
 
     warta = Warta(Settings(models={pair: str(path) for pair, path in tiny_models.items()}, device="cpu", beams=1))
     warta.write(warta.translate_file(sample_article), tmp_path)
@@ -122,6 +123,7 @@ def test_html_page_gives_only_the_article(tmp_path: Path):
         assert boilerplate not in text
 
 
+@pytest.mark.slow
 def test_html_only_the_article_is_translated(tiny_models, tmp_path: Path):
     page = tmp_path / "rilis.html"
     page.write_text(NAV_ARTICLE_FOOTER, encoding="utf-8")
@@ -180,6 +182,7 @@ def test_bad_documents_are_refused_with_a_clear_message(tmp_path: Path):
         assert message in str(raised.value) and str(path) in str(raised.value), label
 
 
+@pytest.mark.slow
 def test_bad_documents_in_a_batch_fail_quickly_and_the_rest_goes_on(tiny_models, tmp_path: Path):
     folder = tmp_path / "in"
     folder.mkdir()
@@ -198,11 +201,12 @@ def test_bad_documents_in_a_batch_fail_quickly_and_the_rest_goes_on(tiny_models,
     assert (tmp_path / "out" / "baik" / "en.docx").is_file()
 
 
+@pytest.mark.slow
 def test_formats_chooses_the_outputs(tiny_models, sample_article, tmp_path: Path):
     result = run_cli("translate", sample_article, "-o", tmp_path, "--beams", "1", "--formats", "tsv,docx",
                      "--model", f"id-en={tiny_models['id-en']}", "--model", f"en-zh={tiny_models['en-zh']}")
     assert result.returncode == 0, result.stderr
-    # hidden: the .warta-output marker every output folder holds (issue 10)
+    # hidden: the .warta-output marker every output folder holds
     names = sorted(path.name for path in (tmp_path / sample_article.stem).iterdir() if not path.name.startswith("."))
     assert names == ["aligned.tsv", "en.docx", "report.json", "zh.docx"]
     assert run_cli("translate", sample_article, "--formats", "pdf").returncode == 2
@@ -253,76 +257,7 @@ def test_fewer_formats_on_a_rerun_remove_the_stale_outputs(tiny_models, sample_a
     assert sorted(path.name for path in tmp_path.iterdir()) == ["aligned.tsv", "report.json"]
 
 
-# --- issue 9: Word text in content controls, tracked changes and nested tables; list numbers ---
-
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-
-
-def _w(tag: str, text: str | None = None, **attributes: str):
-    from lxml import etree
-
-    element = etree.Element(f"{W}{tag}", {f"{W}{key}": value for key, value in attributes.items()})
-    if text is not None:
-        element.text = text
-    return element
-
-
-def _run(text: str):
-    run = _w("r")
-    run.append(_w("t", text))
-    run[0].set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-    return run
-
-
-def make_template_docx(path: Path) -> Path:
-    """A release from an office template: content controls, tracked changes, a nested table, a text box."""
-    import docx
-
-    document = docx.Document()
-    document.add_paragraph("Rilis Dinas Kesehatan", style="Title")
-    body = document.element.body
-    # A block-level content control holding a whole paragraph (template "Isi rilis" field).
-    sdt, content = _w("sdt"), _w("sdtContent")
-    sdt.append(_w("sdtPr"))
-    paragraph = _w("p")
-    paragraph.append(_run("Plt. Kepala Dinas Kesehatan membuka pekan imunisasi."))
-    content.append(paragraph)
-    sdt.append(content)
-    # A run-level content control and a tracked insertion and deletion inside one paragraph.
-    mixed = document.add_paragraph("Kegiatan berlangsung di ")._p
-    inline_sdt, inline_content = _w("sdt"), _w("sdtContent")
-    inline_content.append(_run("Balai Kota Makassar"))
-    inline_sdt.append(inline_content)
-    mixed.append(inline_sdt)
-    insertion = _w("ins", id="1", author="Humas")
-    insertion.append(_run(" pada hari Senin"))
-    mixed.append(insertion)
-    deletion = _w("del", id="2", author="Humas")
-    deleted_run = _w("r")
-    deleted_run.append(_w("delText", " pada hari Minggu"))
-    deletion.append(deleted_run)
-    mixed.append(deletion)
-    mixed.append(_run("."))
-    body.insert(list(body).index(mixed), sdt)
-    # A table with a table nested in a cell.
-    table = document.add_table(rows=1, cols=2)
-    table.cell(0, 0).text = "Jadwal"
-    inner = table.cell(0, 1).add_table(rows=2, cols=1)
-    inner.cell(0, 0).text = "Senin: vaksin campak"
-    inner.cell(1, 0).text = "Selasa: vaksin polio"
-    # A text box (VML), which floats outside the text flow.
-    boxed = document.add_paragraph("Hubungi kami.")._p
-    box_run, pict, shape, textbox, box_content = _w("r"), _w("pict"), _w("shape"), _w("textbox"), _w("txbxContent")
-    box_paragraph = _w("p")
-    box_paragraph.append(_run("Teks di kotak samping."))
-    box_content.append(box_paragraph)
-    textbox.append(box_content)
-    shape.append(textbox)
-    pict.append(shape)
-    box_run.append(pict)
-    boxed.append(box_run)
-    document.save(str(path))
-    return path
+# --- Word text in content controls, tracked changes and nested tables; list numbers ---
 
 
 def test_docx_reads_content_controls_insertions_nested_tables_and_text_boxes(tmp_path: Path) -> None:
@@ -358,16 +293,16 @@ def test_docx_reads_table_rows_and_cells_inside_content_controls_with_merged_cel
     table.cell(2, 1).text = "Selasa"
     rows = table._tbl.tr_lst
     # Row 2 inside a repeating-section content control, its last cell inside a cell-level one.
-    row_sdt, row_content = _w("sdt"), _w("sdtContent")
-    row_sdt.append(_w("sdtPr"))
+    row_sdt, row_content = word_element("sdt"), word_element("sdtContent")
+    row_sdt.append(word_element("sdtPr"))
     table._tbl.replace(rows[2], row_sdt)
     row_content.append(rows[2])
     row_sdt.append(row_content)
     last_cell = rows[2].tc_lst[-1]
-    cell_sdt, cell_content = _w("sdt"), _w("sdtContent")
+    cell_sdt, cell_content = word_element("sdt"), word_element("sdtContent")
     rows[2].replace(last_cell, cell_sdt)
-    cell_paragraph = _w("p")
-    cell_paragraph.append(_run("Maros"))
+    cell_paragraph = word_element("p")
+    cell_paragraph.append(word_run("Maros"))
     last_cell.remove(last_cell.p_lst[0])
     last_cell.append(cell_paragraph)
     cell_content.append(last_cell)
@@ -400,17 +335,17 @@ def test_docx_list_numbers_follow_the_numbering_definitions(tmp_path: Path) -> N
     numbering = document.part.numbering_part.element
     style_num = document.styles["List Number"].element.pPr.numPr.numId.val
     abstract = next(num for num in numbering.findall(f"{W}num") if num.get(f"{W}numId") == str(style_num)).find(f"{W}abstractNumId").get(f"{W}val")
-    restart = _w("num", numId="99")
-    restart.append(_w("abstractNumId", val=abstract))
-    override = _w("lvlOverride", ilvl="0")
-    override.append(_w("startOverride", val="5"))
+    restart = word_element("num", numId="99")
+    restart.append(word_element("abstractNumId", val=abstract))
+    override = word_element("lvlOverride", ilvl="0")
+    override.append(word_element("startOverride", val="5"))
     restart.append(override)
     numbering.append(restart)
     later = document.add_paragraph("Langkah lanjutan.", style="List Number")
     properties = later._p.get_or_add_pPr()
-    num_pr = _w("numPr")
-    num_pr.append(_w("ilvl", val="0"))
-    num_pr.append(_w("numId", val="99"))
+    num_pr = word_element("numPr")
+    num_pr.append(word_element("ilvl", val="0"))
+    num_pr.append(word_element("numId", val="99"))
     properties.append(num_pr)
     path = tmp_path / "daftar.docx"
     document.save(str(path))

@@ -105,6 +105,7 @@ def test_a_file_longer_than_its_size_says_is_read_no_further_than_the_limit(tmp_
     assert _in_child(code).splitlines() == [f"{proc}: the file is larger than the 0 MiB a test file may be", "None", "True"]
 
 
+@pytest.mark.slow
 @needs_fifo
 def test_a_named_pipe_in_an_input_folder_fails_alone(tiny_models, tmp_path: Path) -> None:
     folder = tmp_path / "in"

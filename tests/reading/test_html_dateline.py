@@ -1,11 +1,12 @@
-"""Web pages keep their dateline, and their publication date is recorded (pipeline/reading/html.py)."""
+"""Web pages keep their dateline, and their publication date is recorded (pipeline/reading/html_dateline.py)."""
 
 import json
 from pathlib import Path
 
 import pytest
 
-from pipeline.reading.html import dateline_date, is_dateline, read_html
+from pipeline.reading.html import read_html
+from pipeline.reading.html_dateline import dateline_date, is_dateline
 
 TITLE = "Pemkot Bandung Luncurkan Program Vaksinasi Gratis"
 BODY = (

@@ -443,7 +443,7 @@ def test_every_body_sentence_comes_back_upper_cased_in_en_txt(release, tmp_path:
     english = _squeeze((tmp_path / "out" / "en.txt").read_text(encoding="utf-8"))
     for sentence in set(_story_sentences()):
         assert english.count(sentence.upper()) == _story_sentences().count(sentence), sentence
-    # the letterhead first and the footer last, once each; the footer's web address is kept verbatim (issue 14)
+    # the letterhead first and the footer last, once each; the footer's web address is a protected span: verbatim
     footer = FOOTER.upper().replace("WWW.DINKES.MAKASSARKOTA.GO.ID", "www.dinkes.makassarkota.go.id")
     assert english.count(" / ".join(LETTERHEAD).upper()) == 1 and english.count(footer) == 1
     assert english.startswith(" / ".join(LETTERHEAD).upper()) and english.endswith(footer)

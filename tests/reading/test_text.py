@@ -357,7 +357,7 @@ def test_a_first_line_with_final_punctuation_is_not_a_title() -> None:
     assert article.title is None
 
 
-# --- issue 9: hard-wrapped hyphens, Markdown read by a Markdown parser ------------------------
+# --- hard-wrapped hyphens, Markdown read by a Markdown parser --------------------------------
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,7 @@ Wali Kota Makassar mengatakan program beasiswa pendidikan ini dibiayai dari angg
 Calon penerima beasiswa harus memiliki nilai rata-rata minimal 3,5 dan surat keterangan dari kelurahan. Seleksi beasiswa dilakukan oleh tim independen dari beberapa universitas.
 
 Sementara itu, cuaca cerah berawan diperkirakan berlangsung sepanjang pekan dengan suhu udara mencapai 33 derajat.
-"""
+"""  # noqa: E501 - a paragraph is one line of the release
 NEWS_LEAD = "Pemerintah Kota Makassar meluncurkan program beasiswa pendidikan bagi 1.000 mahasiswa"
 OFF_TOPIC = "Sementara itu, cuaca cerah berawan"
 

@@ -43,7 +43,7 @@ def many_styles_docx(path: Path, styles: int, paragraphs: int) -> Path:
     return path
 
 
-# --- a release with everything outside the body's text flow (issue: Word, the whole document) ---
+# --- a release with everything outside the body's text flow: headers, footers, text boxes, notes ---
 
 MC_URI = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _NAMESPACES = (
@@ -145,5 +145,74 @@ def release_with_parts_docx(path: Path) -> Path:
     page.append(parse_xml(f'<w:fldSimple xmlns:w="{W_URI}" w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
     footnotes = Part(PackURI("/word/footnotes.xml"), CONTENT_TYPE.WML_FOOTNOTES, _footnotes_xml(texts["footnote"]), document.part.package)
     document.part.relate_to(footnotes, RELATIONSHIP_TYPE.FOOTNOTES)
+    document.save(str(path))
+    return path
+
+
+def word_element(tag: str, text: str | None = None, **attributes: str):
+    """A ``w:`` element of WordprocessingML with ``w:``-qualified attributes, holding ``text`` if given."""
+    from lxml import etree
+
+    element = etree.Element(f"{W}{tag}", {f"{W}{key}": value for key, value in attributes.items()})
+    if text is not None:
+        element.text = text
+    return element
+
+
+def word_run(text: str):
+    """A ``w:r`` run holding ``text`` (spaces kept)."""
+    run = word_element("r")
+    run.append(word_element("t", text))
+    run[0].set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return run
+
+
+def make_template_docx(path: Path) -> Path:
+    """A release from an office template: content controls, tracked changes, a nested table, a text box."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Rilis Dinas Kesehatan", style="Title")
+    body = document.element.body
+    # A block-level content control holding a whole paragraph (template "Isi rilis" field).
+    sdt, content = word_element("sdt"), word_element("sdtContent")
+    sdt.append(word_element("sdtPr"))
+    paragraph = word_element("p")
+    paragraph.append(word_run("Plt. Kepala Dinas Kesehatan membuka pekan imunisasi."))
+    content.append(paragraph)
+    sdt.append(content)
+    # A run-level content control and a tracked insertion and deletion inside one paragraph.
+    mixed = document.add_paragraph("Kegiatan berlangsung di ")._p
+    inline_sdt, inline_content = word_element("sdt"), word_element("sdtContent")
+    inline_content.append(word_run("Balai Kota Makassar"))
+    inline_sdt.append(inline_content)
+    mixed.append(inline_sdt)
+    insertion = word_element("ins", id="1", author="Humas")
+    insertion.append(word_run(" pada hari Senin"))
+    mixed.append(insertion)
+    deletion = word_element("del", id="2", author="Humas")
+    deleted_run = word_element("r")
+    deleted_run.append(word_element("delText", " pada hari Minggu"))
+    deletion.append(deleted_run)
+    mixed.append(deletion)
+    mixed.append(word_run("."))
+    body.insert(list(body).index(mixed), sdt)
+    # A table with a table nested in a cell.
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "Jadwal"
+    inner = table.cell(0, 1).add_table(rows=2, cols=1)
+    inner.cell(0, 0).text = "Senin: vaksin campak"
+    inner.cell(1, 0).text = "Selasa: vaksin polio"
+    # A text box (VML), which floats outside the text flow.
+    boxed = document.add_paragraph("Hubungi kami.")._p
+    box_run, pict, shape, textbox, box_content = word_element("r"), word_element("pict"), word_element("shape"), word_element("textbox"), word_element("txbxContent")
+    box_paragraph = word_element("p")
+    box_paragraph.append(word_run("Teks di kotak samping."))
+    box_content.append(box_paragraph)
+    textbox.append(box_content)
+    shape.append(textbox)
+    pict.append(shape)
+    box_run.append(pict)
+    boxed.append(box_run)
     document.save(str(path))
     return path
