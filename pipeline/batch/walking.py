@@ -20,6 +20,7 @@ from pipeline.batch.manifest import MANIFEST_NAME, is_output_folder
 from pipeline.batch.names import folder_inside, safe_name
 from pipeline.batch.state import BatchState, path_key, printable
 from pipeline.errors import InputError, UsageError
+from pipeline.files import TEMPORARY_NAME
 from pipeline.outputs.index_page import INDEX_NAME
 from pipeline.reading.formats import reader_format
 
@@ -187,8 +188,17 @@ def _is_free(name: str, key: bytes, owned: dict[str, bytes], state: BatchState, 
         return False
     folder = out / name
     try:
-        return holder is not None or not folder.exists() or is_output_folder(folder)
+        return holder is not None or not folder.exists() or is_output_folder(folder) or _left_by_a_killed_run(folder)
     except OSError:  # a name the file system refuses: not one to give
         return False
+
+
+def _left_by_a_killed_run(folder: Path) -> bool:
+    # A run killed between creating an article's folder and writing its marker leaves the folder
+    # empty, or holding only the marker's temporary file: nothing of anyone's is in it, and the
+    # article must get its own name back rather than a fallback.
+    if not folder.is_dir() or folder.is_symlink():
+        return False
+    return all(TEMPORARY_NAME.match(entry.name) and entry.is_file(follow_symlinks=False) for entry in os.scandir(folder))
 
 

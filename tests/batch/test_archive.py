@@ -403,3 +403,18 @@ def test_an_output_deleted_by_hand_is_written_again_from_the_stored_translation(
     again = run_translate([source], out, warta, quiet=True)
     assert again.skipped == ["a"] and segments(warta) == before  # not translated again
     assert (out / "a" / "aligned.xlsx").is_file()
+
+
+def test_a_folder_a_killed_run_left_without_its_marker_is_given_back_to_its_article(tmp_path: Path):
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "rilis.txt").write_text(indonesian_article(1), encoding="utf-8")
+    out = tmp_path / "out"
+    (out / "rilis").mkdir(parents=True)  # killed after the folder was made, before its marker was renamed in
+    (out / "rilis" / ".warta-output.0123456789ab.tmp").write_text("half a marker")
+    result = run_translate([source], out, stand_in_warta(), quiet=True)
+    assert result.done == ["rilis"]
+    (out / "other").mkdir()
+    (out / "other" / "notes.txt").write_text("a user's file")  # a folder warta did not write is never taken
+    (source / "other.txt").write_text(indonesian_article(2), encoding="utf-8")
+    assert run_translate([source], out, stand_in_warta(), quiet=True).done == ["other.txt"]
