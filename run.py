@@ -83,6 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
             _add_setting(translate, name, option, getattr(defaults, name))
     translate.add_argument("-q", "--quiet", action="store_true", help="no progress bar or log lines; only errors and the final table")
 
+    from pipeline.serve.cli import add_serve_parser
+
+    add_serve_parser(commands, common, _add_setting)
+
     models = commands.add_parser("models", parents=[common], help="fetch or show the models for offline use")
     models.add_argument("action", choices=("download", "list"))
 
@@ -160,6 +164,12 @@ def _translate(args: argparse.Namespace) -> int:
     if result.interrupted:
         return result.exit_status  # 130 after Ctrl-C, 143 after SIGTERM
     return EXIT_FAILED if result.failed else EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from pipeline.serve.cli import run_serve
+
+    return run_serve(args, _settings_from(args))
 
 
 def _models(args: argparse.Namespace) -> int:
@@ -291,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     from pipeline.errors import InputError, ModelError, OutputBusyError, UsageError, WartaError
 
     try:
-        commands = {"translate": _translate, "models": _models, "eval": _eval, "memory": _memory}
+        commands = {"translate": _translate, "models": _models, "eval": _eval, "memory": _memory, "serve": _serve}
         return commands[args.command](args)
     except UsageError as error:
         print(f"warta: {error}", file=sys.stderr)
