@@ -139,16 +139,22 @@ def build_marian(
     return folder
 
 
-def build_nllb(folder: Path, texts: list[str], vocab_size: int = 300, eos_bias: float | None = 4.0, seed: int = 0) -> Path:
-    """Build and save a tiny NLLB-200-style model (M2M100 architecture, NLLB tokenizer)."""
-    import torch
-    from transformers import M2M100ForConditionalGeneration, NllbTokenizer
-
+def _bpe_sentencepiece(folder: Path, texts: list[str], vocab_size: int) -> Path:
+    """Train a BPE SentencePiece model on ``texts`` into ``folder/sentencepiece.bpe.model`` (NLLB's and M2M100's file name)."""
     folder.mkdir(parents=True, exist_ok=True)
     model_file = train_sentencepiece(texts, folder / "_spm", vocab_size, model_type="bpe")
     shutil.move(model_file, folder / "sentencepiece.bpe.model")
     for leftover in folder.glob("_spm*"):
         leftover.unlink()
+    return folder / "sentencepiece.bpe.model"
+
+
+def build_nllb(folder: Path, texts: list[str], vocab_size: int = 300, eos_bias: float | None = 4.0, seed: int = 0) -> Path:
+    """Build and save a tiny NLLB-200-style model (M2M100 architecture, NLLB tokenizer)."""
+    import torch
+    from transformers import M2M100ForConditionalGeneration, NllbTokenizer
+
+    _bpe_sentencepiece(folder, texts, vocab_size)
     tokenizer = NllbTokenizer.from_pretrained(folder, extra_special_tokens=["ind_Latn", "eng_Latn", "zho_Hans"])
     tokenizer.save_pretrained(folder)
     config = _m2m100_config(max(tokenizer.get_vocab().values()) + 1, tokenizer)
@@ -164,11 +170,7 @@ def build_m2m100(folder: Path, texts: list[str], vocab_size: int = 300, eos_bias
     import torch
     from transformers import M2M100ForConditionalGeneration, M2M100Tokenizer
 
-    folder.mkdir(parents=True, exist_ok=True)
-    model_file = train_sentencepiece(texts, folder / "_spm", vocab_size, model_type="bpe")
-    shutil.move(model_file, folder / "sentencepiece.bpe.model")
-    for leftover in folder.glob("_spm*"):
-        leftover.unlink()
+    _bpe_sentencepiece(folder, texts, vocab_size)
     vocabulary = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3}
     for piece in _sentencepiece_pieces(folder / "sentencepiece.bpe.model"):
         vocabulary.setdefault(piece, len(vocabulary))
