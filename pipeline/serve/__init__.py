@@ -4,11 +4,19 @@ One process loads the models once and serves a web page for reviewers and an HTT
 scripts and LibreTranslate clients. The modules, in the order a request meets them:
 
 - ``app.py``: ``create_app`` builds the Starlette app (routes, middleware, the worker's lifespan).
-- ``auth.py``: accounts, API keys, sessions with CSRF tokens, the per-client rate limiter.
-- ``api.py``: the JSON API under ``/api/``; ``libretranslate.py``: ``/translate`` and ``/languages``.
-- ``pages.py`` and ``templates/``: the web page.
+- ``auth.py``: who is asking (keys, sessions with CSRF tokens) and ``admit``; ``ratelimit.py``: the
+  per-client token buckets; ``accounts.py``: accounts, salted hashes of passwords and keys.
+- ``api.py``: the JSON API's routes under ``/api/``, served by ``api_jobs.py`` (jobs, outputs),
+  ``api_review.py`` (rows, edits, bulk approval, comments) and ``api_admin.py`` (accounts, keys),
+  with ``api_request.py`` (admitting, reading bodies, ``ApiError``); ``libretranslate.py``:
+  ``/translate`` and ``/languages``.
+- ``pages.py`` and ``templates/``, ``static/``: the web page.
 - ``worker.py``: the one thread that translates queued jobs (and LibreTranslate requests) with Warta.
-- ``store.py``: everything kept, in SQLite (``DATA/serve.sqlite``).
+- ``review_outputs.py``: a translated article's review rows, and its outputs written again with
+  the review applied when downloaded.
+- ``store.py``: everything kept, in SQLite (``DATA/serve.sqlite``): ``database.py`` (tables,
+  transactions), ``store_users.py``, ``store_jobs.py``, ``store_review.py``, and ``records.py``
+  (what it gives back).
 - ``cli.py``: the ``serve`` subcommand.
 
 Importing this package imports nothing heavy: Starlette and uvicorn are the optional extra

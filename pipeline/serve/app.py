@@ -13,7 +13,8 @@ Starlette's thread pool, so the loop answers page and API requests while the one
 2. ``BodyLimit``: a body larger than the upload limit (and a margin for the form's other
    fields) is refused with 413, by its ``Content-Length`` before a byte is read, or as soon as
    the bytes streamed pass it.
-3. Starlette's ``SessionMiddleware``: the signed session cookie (HttpOnly, SameSite=Strict).
+3. Starlette's ``SessionMiddleware``: the signed session cookie (HttpOnly, SameSite=Lax: a review
+   link opened from e-mail or chat brings the session; every change needs the CSRF token).
 """
 
 import logging
@@ -36,7 +37,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from pipeline.errors import UsageError
 from pipeline.memory import TranslationMemory
 from pipeline.serve import ServeOptions, api, libretranslate, pages
-from pipeline.serve.auth import SESSION_COOKIE, SESSION_LIFETIME, AuthState, CsrfRefused, RateLimited, session_secret
+from pipeline.serve.accounts import session_secret
+from pipeline.serve.api_request import ApiError
+from pipeline.serve.auth import SESSION_COOKIE, SESSION_LIFETIME, SESSION_SAME_SITE, AuthState, CsrfRefused
+from pipeline.serve.ratelimit import RateLimited
+from pipeline.serve.review_outputs import ReviewedOutputs
 from pipeline.serve.store import DataFolder, Store
 from pipeline.serve.worker import Worker
 from pipeline.settings import Settings
@@ -179,7 +184,7 @@ def _error_response(status: int, message: str, headers: dict[str, str] | None = 
 
 
 async def _api_error(request: Request, error: Exception) -> Response:
-    assert isinstance(error, api.ApiError)
+    assert isinstance(error, ApiError)
     return error.response()
 
 
@@ -247,15 +252,16 @@ def create_app(settings: Settings, data_dir: Path, options: ServeOptions | None 
             Middleware(SecurityHeaders),
             Middleware(BodyLimit, limit=options.max_upload_bytes + BODY_MARGIN),
             Middleware(SessionMiddleware, secret_key=session_secret(folder.session_secret), session_cookie=SESSION_COOKIE,
-                       max_age=int(SESSION_LIFETIME.total_seconds()), same_site="strict"),
+                       max_age=int(SESSION_LIFETIME.total_seconds()), same_site=SESSION_SAME_SITE),
         ],
         exception_handlers={
-            api.ApiError: _api_error, RateLimited: _rate_limited, CsrfRefused: _csrf_refused, BodyTooLarge: _body_too_large,
+            ApiError: _api_error, RateLimited: _rate_limited, CsrfRefused: _csrf_refused, BodyTooLarge: _body_too_large,
             HTTPException: _http_error,
         },
         lifespan=lifespan,
     )
     app.state.store, app.state.worker, app.state.folder, app.state.options = store, worker, folder, options
     app.state.auth = AuthState.create(store, options)
+    app.state.reviewed_outputs = ReviewedOutputs(store, folder)
     app.state.lifecycle = lifecycle
     return app

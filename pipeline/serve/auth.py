@@ -1,72 +1,52 @@
-"""Who is asking, and whether they may: accounts, API keys, page sessions, CSRF, rate limits.
+"""Who is asking, and whether they may: API keys, page sessions, CSRF tokens, and the rate limit.
 
-- **Secrets are stored as salted scrypt hashes** (``hash_secret``): page passwords, and API keys.
-  A key is ``<id>.<secret>``: the id finds its row, the secret is checked against the hash. scrypt
-  is slow on purpose (tens of milliseconds), so a key checked once is remembered for the life
-  of the process as the SHA-256 of the whole key beside the stored hash it matched; a key
-  revoked (its row gone or changed) is never taken from that memory.
 - **A caller** is resolved from, in order: ``Authorization: Bearer <key>``, an ``api_key`` field
-  of the body (LibreTranslate clients send it so; the handler passes it), the page session.
-- **Sessions**: Starlette's ``SessionMiddleware`` signs the cookie (HttpOnly, SameSite=Strict)
-  with a secret made once and kept in the data folder (mode 0600). The cookie holds the id of
-  a row in the ``sessions`` table (so logging out ends a session for good, and changing a
-  password ends them all) and the CSRF token. Every state-changing request that authenticates
-  by session must send that token, in the ``X-CSRF-Token`` header or a ``csrf_token`` form field;
-  a request with a key needs none (a browser never adds a key by itself).
-- **Rate limits**: a token bucket per key, per session, or (for a client with neither, and for
-  logins) per address: ``--rate-limit`` requests a minute, and for ``/translate`` also
-  ``--max-chars`` characters a minute. The address is the socket's peer; ``X-Forwarded-For`` is
-  read only with ``--trust-forwarded-for``, and then only its last entry (the one the office's
-  own proxy appended: anything before it is what the client claimed).
+  of the body (LibreTranslate clients send it so; the handler passes it), the page session. A
+  key is checked with scrypt (``accounts.verify_secret``, tens of milliseconds), so a key checked
+  once is remembered for the life of the process as the SHA-256 of the whole key beside the
+  stored hash it matched; a key revoked (its row gone or changed) is never taken from that memory.
+- **Sessions**: Starlette's ``SessionMiddleware`` signs the cookie (HttpOnly, ``SameSite=Lax``:
+  a review link opened from e-mail or chat arrives with the session) with a secret made once
+  and kept in the data folder. The cookie holds the id of a row in the ``sessions`` table (so
+  logging out ends a session for good, and changing a password ends them all) and the CSRF
+  token. Every state-changing request that authenticates by session must send that token, in
+  the ``X-CSRF-Token`` header or a ``csrf_token`` form field (the login and logout forms too); a
+  request with a key needs none (a browser never adds a key by itself). GETs change no review.
+- **Rate limits** (``ratelimit``): a key or a session has two buckets of ``--rate-limit``
+  requests a minute, one for reads (GET, HEAD) and one for changes, so the page's polling never
+  starves its own edits; a client with neither, and every login, is limited by address; and
+  ``/translate`` also counts ``--max-chars`` characters a minute. The address is the socket's
+  peer; ``X-Forwarded-For`` is read only with ``--trust-forwarded-for``, and then only its last
+  entry (the one the office's own proxy appended: anything before it is what the client claimed).
 
-The page (``pages.py``) uses ``current_user``, ``login``, ``logout`` and ``csrf_token``; the API
-calls ``admit`` first in every handler.
+The page (``pages.py``) uses ``current_user``, ``login``, ``logout``, ``csrf_token`` and
+``csrf_valid``; the API calls ``admit`` first in every handler.
 """
 
 import hashlib
 import hmac
-import math
-import os
-import re
 import secrets
 import threading
-import time
 from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pipeline.errors import UsageError
 from pipeline.serve import ServeOptions
+from pipeline.serve.accounts import hash_secret, verify_secret
+from pipeline.serve.ratelimit import RateLimiter
 from pipeline.serve.store import Store, User
 
 #: How long a page session lasts (the cookie and its row).
 SESSION_LIFETIME = timedelta(days=7)
 #: The session cookie's name.
 SESSION_COOKIE = "warta_session"
-#: The shortest page password accepted.
-MIN_PASSWORD_LENGTH = 10
-_ACCOUNT_NAME = re.compile(r"[A-Za-z0-9._@-]{1,64}")
-#: Methods that change nothing: they need no CSRF token.
+#: The cookie's SameSite: a link from another site (e-mail, chat) is a top-level GET and brings
+#: the session; another site's form or script request does not (and would lack the CSRF token).
+SESSION_SAME_SITE: Literal["lax"] = "lax"
+#: Methods that change nothing: they need no CSRF token, and count against the read bucket.
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
-# scrypt's cost: 16 MiB and some 50 ms a hash (RFC 7914's interactive-login parameters).
-_SCRYPT_N, _SCRYPT_R, _SCRYPT_P, _SCRYPT_LENGTH = 2**14, 8, 1, 32
-# Buckets kept before idle (full) ones are dropped: clients by address must not grow memory.
-_MAX_BUCKETS = 10_000
 _MAX_REMEMBERED_KEYS = 10_000
-
-
-class RateLimited(Exception):
-    """A client went over its rate limit (answered 429).
-
-    Attributes:
-        retry_after: whole seconds until the request would be accepted.
-    """
-
-    def __init__(self, retry_after: int):
-        super().__init__(f"too many requests; try again in {retry_after} s")
-        self.retry_after = retry_after
 
 
 class CsrfRefused(Exception):
@@ -74,170 +54,6 @@ class CsrfRefused(Exception):
 
     def __init__(self) -> None:
         super().__init__("missing or wrong CSRF token: send the page's token in the X-CSRF-Token header")
-
-
-def hash_secret(secret: str) -> str:
-    """A salted scrypt hash of ``secret`` (a password or an API key's secret), as stored.
-
-    Returns:
-        ``scrypt$N$r$p$<salt hex>$<hash hex>``.
-    """
-    salt = os.urandom(16)
-    digest = hashlib.scrypt(secret.encode(), salt=salt, n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P, dklen=_SCRYPT_LENGTH)
-    return f"scrypt${_SCRYPT_N}${_SCRYPT_R}${_SCRYPT_P}${salt.hex()}${digest.hex()}"
-
-
-def verify_secret(secret: str, stored: str) -> bool:
-    """Whether ``secret`` is the one ``stored`` (a ``hash_secret`` result) was made from."""
-    try:
-        scheme, n, r, p, salt, digest = stored.split("$")
-        if scheme != "scrypt":
-            return False
-        expected = bytes.fromhex(digest)
-        found = hashlib.scrypt(secret.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p), dklen=len(expected))
-    except ValueError:  # a malformed stored hash matches nothing
-        return False
-    return hmac.compare_digest(found, expected)
-
-
-def create_api_key(store: Store, user: str) -> tuple[str, str]:
-    """Make a new API key for ``user``; only its hash is stored.
-
-    Returns:
-        (the key's id, the whole key to give the user: ``<id>.<secret>``, shown once).
-
-    Raises:
-        StoreError: no such account.
-    """
-    key_id = secrets.token_urlsafe(9)
-    secret = secrets.token_urlsafe(32)
-    store.add_key(user, key_id, hash_secret(secret))
-    return key_id, f"{key_id}.{secret}"
-
-
-def create_account(store: Store, name: str, role: str, password: str | None = None) -> tuple[User, str]:
-    """Create an account with a first API key (and a page password, when given).
-
-    Args:
-        store: the server's store.
-        name: 1 to 64 letters, digits and ``. _ @ -``.
-        role: ``reviewer`` or ``admin``.
-        password: the page password (at least ``MIN_PASSWORD_LENGTH`` characters), or None for
-            an account that only uses its key.
-
-    Returns:
-        The account and its key (``<id>.<secret>``; only its hash is kept, so it is shown once).
-
-    Raises:
-        UsageError: a name or password that does not fit the rules.
-        StoreError: the name is taken, or the role unknown.
-    """
-    check_account_name(name)
-    password_hash = hash_secret(check_password(password)) if password is not None else None
-    user = store.add_user(name, role, password_hash)
-    _, key = create_api_key(store, name)
-    return user, key
-
-
-def check_account_name(name: str) -> str:
-    """``name`` when it is a valid account name.
-
-    Raises:
-        UsageError: it is empty, longer than 64 characters, or has other characters than
-            letters, digits and ``. _ @ -``.
-    """
-    if not _ACCOUNT_NAME.fullmatch(name):
-        raise UsageError(f"an account name is 1 to 64 letters, digits and . _ @ -; got {name!r}")
-    return name
-
-
-def check_password(password: str) -> str:
-    """``password`` when it is long enough.
-
-    Raises:
-        UsageError: shorter than ``MIN_PASSWORD_LENGTH`` characters.
-    """
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise UsageError(f"a password has at least {MIN_PASSWORD_LENGTH} characters")
-    return password
-
-
-def session_secret(path: Path) -> str:
-    """The key that signs session cookies: read from ``path``, or made there once (mode 0600)."""
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text(encoding="ascii").strip()
-    with os.fdopen(descriptor, "w", encoding="ascii") as file:
-        secret = secrets.token_hex(32)
-        file.write(secret + "\n")
-    return secret
-
-
-@dataclass
-class _Bucket:
-    requests: float
-    characters: float
-    stamp: float
-
-
-class RateLimiter:
-    """Token buckets, one per client: requests a minute and characters a minute.
-
-    Args:
-        requests_per_minute: the bucket's size and refill per minute; 0 for no limit.
-        characters_per_minute: the same for characters (``/translate``).
-    """
-
-    def __init__(self, requests_per_minute: int, characters_per_minute: int):
-        self.requests_per_minute = requests_per_minute
-        self.characters_per_minute = characters_per_minute
-        self._buckets: dict[str, _Bucket] = {}
-        self._lock = threading.Lock()
-
-    def check(self, client: str, requests: int = 1, characters: int = 0) -> None:
-        """Take ``requests`` and ``characters`` from ``client``'s bucket.
-
-        Raises:
-            RateLimited: the bucket has not enough left; nothing is taken then.
-        """
-        if self.requests_per_minute <= 0:
-            return
-        now = time.monotonic()
-        with self._lock:
-            bucket = self._buckets.get(client)
-            if bucket is None:
-                if len(self._buckets) >= _MAX_BUCKETS:
-                    self._drop_idle(now)
-                bucket = self._buckets[client] = _Bucket(self.requests_per_minute, self.characters_per_minute, now)
-            self._refill(bucket, now)
-            short = [(requests - bucket.requests) * 60 / self.requests_per_minute]
-            if characters:
-                short.append((characters - bucket.characters) * 60 / max(self.characters_per_minute, 1))
-            wait = max(short)
-            if wait > 0:
-                raise RateLimited(max(1, math.ceil(wait)))
-            bucket.requests -= requests
-            bucket.characters -= characters
-
-    def __len__(self) -> int:
-        return len(self._buckets)
-
-    def _refill(self, bucket: _Bucket, now: float) -> None:
-        minutes = (now - bucket.stamp) / 60
-        bucket.requests = min(self.requests_per_minute, bucket.requests + minutes * self.requests_per_minute)
-        bucket.characters = min(self.characters_per_minute, bucket.characters + minutes * self.characters_per_minute)
-        bucket.stamp = now
-
-    def _drop_idle(self, now: float) -> None:
-        # A full bucket is the same as none; if every bucket is in use, the oldest half goes.
-        for client, bucket in list(self._buckets.items()):
-            self._refill(bucket, now)
-            if bucket.requests >= self.requests_per_minute and bucket.characters >= self.characters_per_minute:
-                del self._buckets[client]
-        if len(self._buckets) >= _MAX_BUCKETS:
-            for client in sorted(self._buckets, key=lambda name: self._buckets[name].stamp)[: _MAX_BUCKETS // 2]:
-                del self._buckets[client]
 
 
 @dataclass
@@ -376,6 +192,14 @@ def csrf_valid(request: Any, submitted: str | None = None) -> bool:
     return isinstance(token, str) and bool(token) and isinstance(given, str) and hmac.compare_digest(given.encode(), token.encode())
 
 
+def rate_client(caller: Caller, method: str) -> str:
+    """The rate limiter's name for a request of ``caller``: a key or session has a read lane and a
+    write lane (so polling never starves edits); a caller by address has one bucket."""
+    if caller.user is None:
+        return caller.client
+    return f"{caller.client}:{'read' if method in SAFE_METHODS else 'write'}"
+
+
 def admit(request: Any, api_key: str | None = None, characters: int = 0, csrf_field: str | None = None) -> Caller:
     """What every API handler calls first: who is asking, within their rate limit, with their CSRF token.
 
@@ -394,7 +218,7 @@ def admit(request: Any, api_key: str | None = None, characters: int = 0, csrf_fi
         CsrfRefused: a state-changing request by session without the session's token.
     """
     caller = resolve(request, api_key)
-    _state(request).limiter.check(caller.client, 1, characters)
+    _state(request).limiter.check(rate_client(caller, request.method), 1, characters)
     if caller.via == "session" and request.method not in SAFE_METHODS and not csrf_valid(request, csrf_field):
         raise CsrfRefused()
     return caller

@@ -141,7 +141,7 @@ def _listen(host: str, port: int) -> socket.socket:
 
 
 def _manage_account(args: argparse.Namespace) -> int:
-    from pipeline.serve.auth import check_password, create_account, hash_secret
+    from pipeline.serve.accounts import check_password, create_account, hash_secret
 
     folder = DataFolder(args.data)
     folder.create()

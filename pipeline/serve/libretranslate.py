@@ -25,7 +25,7 @@ from starlette.routing import BaseRoute, Route
 
 from pipeline.errors import InputError, WartaError, one_line
 from pipeline.serve import auth
-from pipeline.serve.api import ApiError
+from pipeline.serve.api_request import ApiError
 from pipeline.serve.worker import Worker
 
 #: The target codes clients send, and warta's language for each (LibreTranslate names Chinese

@@ -7,8 +7,9 @@ request to anywhere else.
 
 - ``/login`` (and ``POST /logout``): a name and a password, checked by ``auth.login``; errors in
   plain words.
-- ``/``: upload one or several releases or paste text, choose the targets, the profile and a
-  glossary; one job per file through ``POST /api/jobs``. The queue below is the script's: it
+- ``/``: upload one or several releases or paste text, choose the targets and a glossary; one
+  job per file through ``POST /api/jobs``. The profile is the server's (``GET /api/me`` says
+  it too): the page names it and offers no other, as a server loads one set of models. The queue below is the script's: it
   polls ``GET /api/jobs`` while a job is waiting or running.
 - ``/jobs/{id}``: the review view. The page is a frame; the script fetches the job and its rows
   (``GET /api/jobs/{id}/segments``), shows them side by side, and saves every edit, approval and
@@ -32,6 +33,7 @@ from pipeline.outputs.flag_words import FLAG_WORDS, flag_words
 from pipeline.qa.flags import FLAG_MEANINGS, flag_order
 from pipeline.reading.formats import READABLE_SUFFIXES, READER_FORMATS
 from pipeline.serve import auth
+from pipeline.serve.ratelimit import RateLimited
 from pipeline.serve.store import User
 from pipeline.version import __version__
 
@@ -48,11 +50,11 @@ CONTENT_SECURITY_POLICY = (
 #: The target languages a job may ask for, as the page names them.
 TARGET_LABELS = {"en": "English", "zh": "Chinese (Simplified)"}
 
-#: The profiles, with what each means to a reviewer.
-PROFILE_CHOICES = (
-    ("fast", "Fast", "quicker; good for a first draft"),
-    ("quality", "Quality", "slower; a larger model, better translations"),
-)
+#: The profiles, with what each means to a reviewer: the page shows the one the server runs.
+PROFILE_WORDS = {
+    "fast": ("Fast", "quicker; good for a first draft"),
+    "quality": ("Quality", "slower; a larger model, better translations"),
+}
 
 
 @cache
@@ -124,7 +126,7 @@ async def login_page(request: Request) -> Response:
         return again(400, "Please type both your name and your password.")
     try:
         user = await run_in_threadpool(auth.login, request, name, password)
-    except auth.RateLimited as error:
+    except RateLimited as error:
         return again(429, f"Too many login attempts from this computer. Wait {error.retry_after} seconds, then try again.")
     if user is None:
         return again(401, "That name and password do not match an account here. Check them (capital letters count) "
@@ -151,8 +153,7 @@ async def home_page(request: Request) -> Response:
         accept=",".join(READABLE_SUFFIXES),
         formats=[(", ".join(entry.suffixes), entry.description) for entry in READER_FORMATS],
         targets=[(code, label) for code, label in TARGET_LABELS.items() if code in settings.targets],
-        profiles=PROFILE_CHOICES,
-        profile=settings.profile,
+        profile=(settings.profile, *PROFILE_WORDS.get(settings.profile, (settings.profile, ""))),
     )
 
 

@@ -8,8 +8,9 @@
   (``Warta.read_file`` on the stored file; the client's file name is only the article's name),
   translated through the executor ``--executor`` names (``pipeline.batch.runner.make_executor``:
   in this process, or on Ray, exactly as ``translate`` does), written into ``DATA/jobs/<id>/``
-  as ``translate`` writes an article's folder (``Warta.write``), and its rows stored for review;
-  the job is then ``done``, or ``failed`` with one line (a file warta cannot read fails with the
+  as ``translate`` writes an article's folder (``Warta.write``), and its rows stored for review
+  (``review_outputs.segment_rows``) with the translated article (``dump_article``, from which the
+  downloads are written again with the review applied); the job is then ``done``, or ``failed`` with one line (a file warta cannot read fails with the
   reader's message). Progress, in sentences, goes to the job's row at most every
   ``ServeOptions.progress_seconds``.
 - **The request lane**: ``/translate`` requests wait in a lane that the thread empties before it
@@ -32,20 +33,21 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.article import Article, Block
 from pipeline.batch.executor import Executor, WindowAbandoned
 from pipeline.batch.state import printable
+from pipeline.batch.stored import dump_article
 from pipeline.batch.walking import ArticleJob
 from pipeline.errors import WartaError, one_line
 from pipeline.joining import join_pieces
 from pipeline.memory import MemoryEntry, TranslationMemory
-from pipeline.outputs.rows import row_flags
 from pipeline.qa.glossary import Glossary, load_glossary
 from pipeline.serve import ServeOptions
+from pipeline.serve.review_outputs import segment_rows
 from pipeline.serve.store import REVIEW_STATES, DataFolder, Job, NewSegment, Segment, Store
 from pipeline.settings import Settings
 
@@ -171,25 +173,25 @@ class Worker:
             self._wakeup.notify()
         return future
 
-    def remember(self, job: Job, segment: Segment) -> int:
-        """Put a reviewed row into the office memory, now; returns the entries stored (0 or 1).
+    def remember(self, job: Job, segments: list[Segment]) -> int:
+        """Put reviewed rows into the office memory, now (one transaction); returns the entries stored.
 
         Only the targets a reviewer edited or approved are taken; a target still as the machine
         wrote it keeps what the memory already had for the sentence (nothing, or an earlier review).
         """
-        reviewed = {target: text.text for target, text in segment.texts.items() if text.state in REVIEW_STATES}
+        reviewed = [(segment, {target: text.text for target, text in segment.texts.items() if text.state in REVIEW_STATES})
+                    for segment in segments]
+        reviewed = [(segment, texts) for segment, texts in reviewed if texts]
         if not reviewed or self.settings.memory is None:
             return 0
+        entries = []
         with self._memory_lock, TranslationMemory(self.settings.memory, create=True) as memory:
-            match = memory.lookup(segment.source)
-            known = match.entry if match is not None and match.exact else None
-            entry = MemoryEntry(
-                segment.source,
-                reviewed.get("en", known.en if known else ""),
-                reviewed.get("zh", known.zh if known else ""),
-                f"{job.title} (job {job.id})",
-            )
-            stored = memory.add([entry])
+            for segment, texts in reviewed:
+                match = memory.lookup(segment.source) if not {"en", "zh"} <= texts.keys() else None
+                known = match.entry if match is not None and match.exact else None
+                entries.append(MemoryEntry(segment.source, texts.get("en", known.en if known else ""),
+                                           texts.get("zh", known.zh if known else ""), f"{job.title} (job {job.id})"))
+            stored = memory.add(entries)
         self._memory_changed.set()
         return stored
 
@@ -267,7 +269,7 @@ class Worker:
     def _run_job(self, job: Job) -> None:
         started = time.monotonic()
         try:
-            title, outputs, rows = self._translate_job(job)
+            title, outputs, rows, article = self._translate_job(job)
         except WindowAbandoned:
             self.store.requeue(job.id)
             log.info("job %s: stopped; back in the queue", job.id)
@@ -278,14 +280,14 @@ class Worker:
             log.info("job %s: failed: %s", job.id, reason)
             return
         try:
-            self.store.finish_job(job.id, title, outputs, rows)
+            self.store.finish_job(job.id, title, outputs, rows, dump_article(article))
         except Exception as error:  # noqa: BLE001 - rows the store cannot hold fail this job alone
             self.store.fail_job(job.id, f"cannot store the rows for review ({self._reason(job, error)})")
             return
         self.jobs_finished += 1
         log.info("job %s: done, %d sentences in %.1f s", job.id, len(rows), time.monotonic() - started)
 
-    def _translate_job(self, job: Job) -> tuple[str, list[str], list[NewSegment]]:
+    def _translate_job(self, job: Job) -> tuple[str, list[str], list[NewSegment], Article]:
         if not job.upload:
             raise WartaError("nothing was stored for this job")
         glossary = load_glossary(self.folder.uploads / job.glossary) if job.glossary else None
@@ -302,7 +304,7 @@ class Worker:
                 raise translated
             run_info = replace(warta.run_info(), models=models) if models is not None else None
             written = warta.write(translated, self.folder.jobs / job.id, run_info)
-        return title, [path.name for path in written], segment_rows(translated, job.targets)
+        return title, [path.name for path in written], segment_rows(translated, job.targets), translated
 
     def _reason(self, job: Job, error: Exception) -> str:
         # The reader names the file by the path it read: the client knows it by its own name.
@@ -384,15 +386,3 @@ def display_name(input_name: str) -> str:
     """The article name a job's outputs show: the client's file name without its suffix."""
     stem = Path(input_name).stem if input_name != PASTED_NAME else input_name
     return printable(stem)[:200] or "article"
-
-
-def segment_rows(article: Article, targets: tuple[str, ...]) -> list[NewSegment]:
-    """A translated article's rows for review: one per source sentence, numbered as ``aligned.tsv``."""
-    return [
-        NewSegment(
-            block_number, sentence_number, block.kind, sentence.text, tuple(row_flags(sentence)), dict(sentence.scores),
-            asdict(sentence.suggestion) if sentence.suggestion is not None else None,
-            {target: getattr(sentence, target) for target in targets},
-        )
-        for block_number, sentence_number, block, sentence in article.numbered_sentences()
-    ]

@@ -3,7 +3,7 @@
 ``serve`` starts one in a thread of the test process (``create_app`` + ``uvicorn.Server`` on a
 socket bound to port 0, so no port is ever raced for); the restart tests start the real command
 line in a subprocess (``benchmarks.serve_load.Server``) and kill it. Accounts are made on the
-server's own store (``auth.create_account``), as ``warta serve --add-user`` makes them.
+server's own store (``accounts.create_account``), as ``warta serve --add-user`` makes them.
 """
 
 import socket
@@ -19,7 +19,7 @@ import pytest
 from benchmarks.serve_load import stand_in_warta
 from models.tiny import SAMPLE_ARTICLE
 from pipeline.serve import ServeOptions
-from pipeline.serve.auth import create_account
+from pipeline.serve.accounts import create_account
 from pipeline.settings import Settings
 
 #: Outputs the test servers write: the quick ones (Word and Excel files cost most of a job's time).

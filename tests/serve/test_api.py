@@ -299,3 +299,129 @@ def test_accounts_and_keys_are_an_admins(serve):
         with server.client(second.json()["api_key"]) as citra:
             assert citra.get("/api/me").json()["name"] == "citra"
         assert admin.delete("/api/users/citra/keys/nope").status_code == 404
+
+
+MARKDOWN_RELEASE = """# Jadwal Vaksinasi Kecamatan
+
+Vaksinasi dilakukan di empat kecamatan pada bulan Juni.
+
+1. Datang ke puskesmas terdekat. Bawa kartu keluarga.
+2. Isi formulir pendaftaran di loket.
+
+| Kecamatan | Tanggal |
+|---|---|
+| Tamalate | 3 Juni 2025 |
+"""
+
+
+def test_rows_carry_a_list_items_number_and_a_table_cells_place(serve):
+    server = serve()
+    with server.client(server.account("ana")) as client:
+        job = client.post("/api/jobs", files={"file": ("jadwal.md", MARKDOWN_RELEASE.encode())}).json()
+        assert wait_for_job(client, job["id"])["status"] == "done"
+        rows = client.get(f"/api/jobs/{job['id']}/segments").json()["segments"]
+    assert [(row["kind"], row["marker"], row["cell"], row["source"]) for row in rows] == [
+        ("title", "", None, "Jadwal Vaksinasi Kecamatan"),  # a heading's "#" is not a list number
+        ("paragraph", "", None, "Vaksinasi dilakukan di empat kecamatan pada bulan Juni."),
+        ("list_item", "1.", None, "Datang ke puskesmas terdekat."),
+        ("list_item", "1.", None, "Bawa kartu keluarga."),
+        ("list_item", "2.", None, "Isi formulir pendaftaran di loket."),
+        ("table_cell", "", [0, 0, 0], "Kecamatan"),
+        ("table_cell", "", [0, 0, 1], "Tanggal"),
+        ("table_cell", "", [0, 1, 0], "Tamalate"),
+        ("table_cell", "", [0, 1, 1], "3 Juni 2025"),
+    ]
+
+
+#: 300 sentences in 30 paragraphs, and a title: 301 rows.
+LONG_RELEASE = "Rilis Tiga Ratus Kalimat\n\n" + "\n\n".join(
+    " ".join(f"Kalimat nomor {10 * block + number} menjelaskan kegiatan pemerintah kota hari ini." for number in range(1, 11))
+    for block in range(30)) + "\n"
+
+
+def test_one_request_approves_300_rows_and_reports_a_row_changed_meanwhile(serve):
+    server = serve(rate_limit=60)  # the default: 300 rows at one request a row and target took ten minutes
+    ana, budi = server.client(server.account("ana")), server.client(server.account("budi"))
+    with ana, budi:
+        job = wait_for_job(ana, submit_text(ana, LONG_RELEASE)["id"], timeout=120)
+        url = f"/api/jobs/{job['id']}/segments"
+        loaded = ana.get(url).json()["segments"]
+        assert len(loaded) == 301
+        # Budi edits row 7's English after Ana loaded it; Ana then approves every row as she saw it
+        budi.patch(f"{url}/7", json={"target": "en", "text": "Budi's English.", "base": loaded[6]["en"]}).raise_for_status()
+        items = [{"row": row["row"], "target": target, "base": row[target]} for row in loaded[1:] for target in ("en", "zh")]
+        answer = ana.post(f"{url}/approve", json={"items": items})
+        assert answer.status_code == 200, answer.text
+        done = answer.json()
+        assert done["conflicts"] == [{"row": 7, "target": "en"}]
+        assert len(done["approved"]) == 599 and {"row": 7, "target": "zh"} in done["approved"] and done["unchanged"] == []
+        shown = {row["row"]: row for row in done["segments"]}
+        assert len(shown) == 300 and shown[7]["en"] == "Budi's English." and shown[7]["state"] == {"en": "edited", "zh": "approved"}
+        assert shown[2]["state"] == {"en": "approved", "zh": "approved"} and shown[2]["changed"]["en"]["by"] == "ana"
+        # asked again: nothing is written twice, and Budi's row is still his
+        again = ana.post(f"{url}/approve", json={"items": items[:4] + [{"row": 7, "target": "en", "base": loaded[6]["en"]}]}).json()
+        assert (again["approved"], len(again["unchanged"]), again["conflicts"]) == ([], 4, [{"row": 7, "target": "en"}])
+        rows = ana.get(url).json()
+        assert (rows["approved"], rows["total"]) == (299, 301)
+        assert [change["by"] for change in ana.get(f"{url}/7/history").json()["history"]] == ["budi", "ana"]  # zh approved
+        assert [change["new_state"] for change in ana.get(f"{url}/2/history").json()["history"]] == ["approved", "approved"]
+        # refused whole: a bad item, a row the job does not have
+        for body, status in (({"items": []}, 400), ({"items": [{"row": "2", "target": "en", "base": ""}]}, 400),
+                             ({"items": [{"row": 1, "target": "fr", "base": ""}]}, 400),
+                             ({"items": [{"row": 1, "target": "en", "base": loaded[0]["en"]}, {"row": 999, "target": "en", "base": ""}]}, 404)):
+            assert ana.post(f"{url}/approve", json=body).status_code == status, body
+        assert ana.get(url).json()["segments"][0]["state"]["en"] == "machine"  # the title was not approved by the refused request
+        with TranslationMemory(server.data / "memory.sqlite") as memory:
+            assert len(memory) == 300  # every approved row is remembered (row 7 with Budi's English)
+
+
+def _docx_text(content: bytes) -> str:
+    import docx
+
+    document = docx.Document(io.BytesIO(content))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([paragraph.text for paragraph in document.paragraphs] + cells)
+
+
+def test_downloads_carry_the_review_as_it_is_when_downloaded(serve):
+    from tests.serve.conftest import FORMATS
+
+    server = serve(settings=Settings(formats=(*FORMATS, "docx", "bilingual")))
+    with server.client(server.account("ana")) as client:
+        job = wait_for_job(client, submit_text(client, TEXT)["id"])
+        assert job["outputs_with_review"] is True and {"en.docx", "bilingual.docx"} <= set(job["outputs"])
+        url, outputs = f"/api/jobs/{job['id']}/segments", f"/api/jobs/{job['id']}/outputs"
+        folder = server.data / "jobs" / job["id"]
+        machine = SENTENCES[0].upper()
+        assert machine in client.get(f"{outputs}/en.txt").text
+        written = (folder / "aligned.tsv").stat().st_mtime_ns
+        client.get(f"{outputs}/aligned.tsv")
+        assert (folder / "aligned.tsv").stat().st_mtime_ns == written  # no change, nothing written again
+
+        client.patch(f"{url}/2", json={"target": "en", "text": "The city launched a vaccination programme.", "base": machine})
+        client.patch(f"{url}/2", json={"target": "zh", "text": "该市启动了疫苗接种计划。", "base": machine, "state": "approved"})
+        client.patch(f"{url}/3", json={"target": "en", "base": SENTENCES[1].upper(), "state": "approved"})
+        english = client.get(f"{outputs}/en.txt")
+        assert english.headers["content-disposition"] == 'attachment; filename="en.txt"'
+        assert "The city launched a vaccination programme." in english.text and machine not in english.text
+        tsv = [line.split("\t") for line in client.get(f"{outputs}/aligned.tsv").text.splitlines()]
+        assert tsv[2][3:6] == [SENTENCES[0], "The city launched a vaccination programme.", "该市启动了疫苗接种计划。"]
+        assert tsv[3][4] == SENTENCES[1].upper()  # approved as the machine wrote it
+        assert "The city launched a vaccination programme." in _docx_text(client.get(f"{outputs}/en.docx").content)
+        assert "该市启动了疫苗接种计划。" in _docx_text(client.get(f"{outputs}/bilingual.docx").content)
+        report = client.get(f"{outputs}/report.json").json()
+        assert report["review"]["edited"] == {"en": [2]} and report["review"]["approved"] == {"en": [3], "zh": [2]}
+        assert report["review"]["rows"] == 4 and report["review"]["as_of"] is not None
+        assert any(line.startswith("Reviewed on warta serve") and "English 1 edited and 1 approved" in line for line in report["warnings"])
+        assert report["settings"]["targets"] == ["en", "zh"] and report["counts"]["sentences"] == 4  # the run's signature is kept
+
+        # the zip, after one more edit: the review as it is at that moment, every file
+        client.patch(f"{url}/4", json={"target": "en", "text": "Residents must bring their family card.", "base": SENTENCES[2].upper()})
+        with zipfile.ZipFile(io.BytesIO(client.get(f"/api/jobs/{job['id']}/outputs.zip").content)) as opened:
+            assert sorted(opened.namelist()) == sorted(job["outputs"])
+            assert "Residents must bring their family card." in opened.read("en.txt").decode()
+            assert "The city launched a vaccination programme." in opened.read("aligned.tsv").decode()
+            assert "Residents must bring their family card." in opened.read("review.html").decode()
+            assert json.loads(opened.read("report.json"))["review"]["edited"] == {"en": [2, 4]}
+    # what the machine wrote is still in the history
+    assert server.app.state.store.history(job["id"], 2)[0].old_text == machine

@@ -42,6 +42,8 @@ def _docx_release(path: Path) -> Path:
     document = docx.Document()
     document.add_paragraph("Jadwal Vaksinasi Kecamatan", style="Title")
     document.add_paragraph("Vaksinasi dilakukan di empat kecamatan. Warga membawa kartu keluarga.")
+    document.add_paragraph("Datang ke puskesmas terdekat. Bawa kartu keluarga.", style="List Number")
+    document.add_paragraph("Isi formulir pendaftaran di loket.", style="List Number")
     table = document.add_table(rows=2, cols=2)
     for row, cells in enumerate((("Kecamatan", "Tanggal"), ("Tamalate", "3 Juni 2025"))):
         for column, text in enumerate(cells):
@@ -201,11 +203,20 @@ def test_a_reviewer_translates_reviews_and_finds_it_all_after_a_reload_and_a_res
     expect(page.locator("tr.job", has_text="jadwal-vaksinasi.docx")).to_contain_text("Jadwal Vaksinasi Kecamatan")
     _shot(page, artifacts, "home-done")
 
-    # the Word release: its title a heading, its table's cells said to be cells
+    # the Word release: its title a heading, its list numbered as in Word, its table laid out as a table
     page.locator("tr.job", has_text="jadwal-vaksinasi.docx").get_by_role("link", name="Review").click()
     expect(page.locator("#row-1")).to_have_class(re.compile(r"\btitle\b"))
-    expect(page.locator(".row.table_cell")).to_have_count(4)
-    expect(page.locator(".row.table_cell").first.locator(".source")).to_contain_text("table cell")
+    expect(page.locator(".row.list_item")).to_have_count(3)
+    expect(page.locator(".row.list_item .marker")).to_have_text(["1.", "2."])  # on each item's first sentence
+    expect(page.locator(".row.list_item").nth(0).locator(".said")).to_have_text("1.Datang ke puskesmas terdekat.")
+    expect(page.locator(".row.list_item").nth(2).locator(".said")).to_have_text("2.Isi formulir pendaftaran di loket.")
+    grid = page.locator(".table-group .source-table.columns-2")
+    expect(grid.locator(".table-cell")).to_have_count(4)
+    expect(grid.locator(".table-cell .row.table_cell")).to_have_count(4)
+    expect(grid.locator(".table-cell").nth(1).locator(".source")).to_have_text(re.compile(r"^Tanggal"))
+    expect(grid.locator(".table-cell").nth(2).locator(".source")).to_have_text(re.compile(r"^Tamalate"))
+    expect(page.locator(".table-group .table-caption")).to_contain_text("2 rows, 2 columns")
+    expect(page.locator(".kind-tag")).to_have_count(0)  # a cell with its place needs no "table cell" tag
     _shot(page, artifacts, "review-docx", full_page=True)
     page.go_back()
 
@@ -259,11 +270,17 @@ def test_a_reviewer_translates_reviews_and_finds_it_all_after_a_reload_and_a_res
     expect(page.locator(".row[data-row]:visible")).to_have_count(TXT_SENTENCES - 2)
     page.click("#approve-shown")
     expect(page.locator("#approved-count")).to_have_text(f"{TXT_SENTENCES} of {TXT_SENTENCES} approved", timeout=20_000)
+    assert sum(url.endswith("/segments/approve") for url in ana.requests) == 1  # one request, not one a row and language
     expect(page.locator(".row[data-row]:visible")).to_have_count(0)
     page.uncheck("#only-open")
     expect(page.locator("#approve-shown")).to_have_text("Every visible row is approved")
     expect(page.locator("#approve-shown")).to_be_disabled()
     review_path = page.url.removeprefix(server.url)
+    # a download is the review as it stands: the edited English, not the machine's
+    expect(page.locator("#downloads-note")).to_contain_text("written with this review as it stands when you download it")
+    with page.expect_download() as download:
+        page.click("#download-list a[title='en.txt']")
+    assert EDITED in Path(download.value.path()).read_text(encoding="utf-8")
 
     # a new release repeating approved sentences: the memory suggests, or fills in an exact one
     page.goto(server.url + "/")
@@ -397,6 +414,63 @@ def test_release_text_and_comments_stay_text_and_logging_out_ends_the_session(br
     ana.close()
 
 
+@pytest.mark.browser
+def test_approving_all_rows_is_one_request_and_a_row_changed_meanwhile_is_shown_not_approved(browser, serve):
+    import httpx
+
+    expect = _expect()
+    server = Office(serve, delay=0.0)
+    job = _submit_by_key(server, "ana", "Dinas Kesehatan membuka posko vaksin di Pantai Losari.\n\nPosko buka setiap hari.")
+    ana = Reviewer(browser, server, "ana")
+    page = ana.page
+    page.goto(f"{server.url}/jobs/{job}")
+    expect(page.locator("#approve-shown")).to_have_text("Approve all 2 visible rows")
+    # Budi's script changes row 2's English after Ana's page loaded it
+    httpx.patch(f"{server.url}/api/jobs/{job}/segments/2", headers={"Authorization": f"Bearer {server.keys['budi']}"},
+                json={"target": "en", "text": "The post opens every day.", "base": "POSKO BUKA SETIAP HARI."}).raise_for_status()
+    page.click("#approve-shown")
+    expect(page.locator("#saving")).to_contain_text("Approved 3 of 4 translations")
+    conflict = _cell(page, 2, "en").locator(".conflict")
+    expect(conflict).to_contain_text("budi changed this English")
+    expect(_cell(page, 2, "en").locator(".edit")).to_have_text("The post opens every day.")
+    for number, target in ((1, "en"), (1, "zh"), (2, "zh")):
+        expect(_cell(page, number, target).locator(".state")).to_contain_text("approved by ana")
+    expect(_cell(page, 2, "en").locator(".state")).to_contain_text("edited by budi")
+    assert sum(url.endswith("/segments/approve") for url in ana.requests) == 1
+    assert not [url for url in ana.requests if re.search(r"/segments/\d+$", url)]  # no request a row
+    # Ana keeps what she saw: the machine's English, approved over Budi's (his stays in the history)
+    conflict.locator("button.keep-mine").click()
+    expect(_cell(page, 2, "en").locator(".state")).to_contain_text("approved by ana")
+    expect(_cell(page, 2, "en").locator(".edit")).to_have_text("POSKO BUKA SETIAP HARI.")
+    expect(page.locator("#approved-count")).to_have_text("2 of 2 approved")
+    ana.clean()
+    ana.close()
+
+
+@pytest.mark.browser
+def test_a_review_link_opened_from_another_site_arrives_logged_in(browser, serve):
+    expect = _expect()
+    server = Office(serve, delay=0.0)
+    job = _submit_by_key(server, "ana", "Dinas Kesehatan membuka posko vaksin di Pantai Losari.\n")
+    ana = Reviewer(browser, server, "ana")
+    expect(ana.page.locator("header .who")).to_have_text("Signed in as ana")
+    # the link in an e-mail: a top-level GET from another site (SameSite=Strict would drop the
+    # session here, and the login page's new CSRF value would then log the reviewer out)
+    link = f"{server.url}/jobs/{job}"
+    ana.page.route("http://mail.example/**", lambda route: route.fulfill(
+        content_type="text/html", body=f'<!DOCTYPE html><title>Inbox</title><a id="review" href="{link}">Please review</a>'))
+    ana.page.goto("http://mail.example/inbox")
+    ana.page.click("#review")
+    expect(_cell(ana.page, 1, "en").locator(".edit")).to_have_text("DINAS KESEHATAN MEMBUKA POSKO VAKSIN DI PANTAI LOSARI.")
+    assert ana.page.url == link
+    _edit(ana.page, 1, "en", "The health office opens a vaccine post at Losari Beach.")
+    expect(_cell(ana.page, 1, "en").locator(".state")).to_contain_text("edited by ana")
+    ana.page.goto(server.url + "/")
+    expect(ana.page.locator("header .who")).to_have_text("Signed in as ana")
+    assert ana.dialogs == [] and ana.errors == []
+    ana.close()
+
+
 # --- the pages' HTTP, without a browser ------------------------------------------------------------
 
 
@@ -424,7 +498,11 @@ def test_pages_ask_for_a_login_refuse_other_sites_and_serve_only_their_own_files
         # a login never sends the browser to another site
         answer = client.post("/login", data={"name": "ana", "password": ACCOUNTS["ana"], "csrf_token": token, "next": "//evil.example/"})
         assert answer.status_code == 303 and answer.headers["location"] == "/"
-        assert client.get("/").status_code == 200
+        home = client.get("/")
+        assert home.status_code == 200
+        # the one profile the server runs is named, and no other is offered
+        assert 'data-profile="fast"' in home.text and "<strong>Fast</strong>" in home.text
+        assert 'name="profile"' not in home.text and "Quality" not in home.text
 
         script = client.get("/static/serve.js")
         assert script.status_code == 200 and script.headers["content-type"].startswith("text/javascript")

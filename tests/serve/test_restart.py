@@ -102,7 +102,7 @@ def test_accounts_from_the_command_line(tmp_path):
     import sys
 
     from benchmarks.serve_load import REPO
-    from pipeline.serve.auth import verify_secret
+    from pipeline.serve.accounts import verify_secret
     from pipeline.serve.store import Store
 
     data = tmp_path / "data"

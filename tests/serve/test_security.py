@@ -3,6 +3,7 @@ served back from an upload, a state change by session without its CSRF token; an
 secret on disk."""
 
 import os
+import re
 import sqlite3
 import stat
 
@@ -11,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from pipeline.serve import auth
+from pipeline.serve import accounts, auth
 from tests.serve.conftest import PASSWORD, submit_text, wait_for_job
 
 TEXT = "Pekan Imunisasi\n\nPemerintah kota membuka pekan imunisasi nasional pada hari Senin.\n"
@@ -81,16 +82,18 @@ def test_pasted_text_over_the_character_limit_is_413(serve):
     assert server.app.state.store.jobs() == []
 
 
-def test_a_flood_from_one_key_is_429_with_retry_after(serve):
+def test_a_flood_of_reads_is_429_with_retry_after_and_changes_have_their_own_bucket(serve):
     server = serve(rate_limit=5)
     key, other = server.account("ana"), server.account("budi")
     with server.client(key) as client:
         answers = [client.get("/api/jobs") for _ in range(8)]
         assert [answer.status_code for answer in answers] == [200] * 5 + [429] * 3
         assert int(answers[-1].headers["retry-after"]) >= 1 and answers[-1].json()["error"].startswith("Slowdown:")
-        flooded = client.post("/translate", json={"q": "Selamat pagi.", "source": "id", "target": "en"})
-        assert flooded.status_code == 429
-    with server.client(other) as client:  # another key has its own bucket
+        # a page polling its queue never starves its own edits: changes count in a bucket of their own
+        changes = [client.post("/translate", json={"q": "Selamat pagi.", "source": "id", "target": "en"}) for _ in range(6)]
+        assert [answer.status_code for answer in changes] == [200] * 5 + [429]
+        assert client.get("/api/me").status_code == 429  # the reads are still spent
+    with server.client(other) as client:  # another key has its own buckets
         assert client.get("/api/jobs").status_code == 200
 
 
@@ -172,7 +175,8 @@ def test_a_session_needs_its_csrf_token_to_change_anything(serve):
         login = browser.post("/test-login", data={"name": "ana", "password": PASSWORD})
         assert login.json()["user"] == "ana"
         cookie = login.headers["set-cookie"].lower()
-        assert "httponly" in cookie and "samesite=strict" in cookie and cookie.startswith("warta_session=")
+        # Lax: a review link opened from e-mail arrives with the session; changes need the token below
+        assert "httponly" in cookie and "samesite=lax" in cookie and cookie.startswith("warta_session=")
         token = login.json()["csrf"]
         assert browser.get("/api/me").json()["name"] == "ana"  # reading needs no token
         url = f"/api/jobs/{job['id']}/segments/2"
@@ -190,6 +194,40 @@ def test_a_session_needs_its_csrf_token_to_change_anything(serve):
         assert browser.get("/api/me").status_code == 401
     history = server.app.state.store.history(job["id"], 2)
     assert [change.who for change in history] == ["ana"]
+
+
+def test_every_state_changing_route_refuses_a_session_without_its_token(serve):
+    server = serve()
+    server.account("ana")
+    with server.client(server.account("budi")) as script:
+        job = wait_for_job(script, submit_text(script, TEXT)["id"])
+    store = server.app.state.store
+    with server.client(follow_redirects=False) as browser:
+        token = _page_token(browser.get("/login").text)
+        assert browser.post("/login", data={"name": "ana", "password": PASSWORD, "csrf_token": token}).status_code == 303
+        assert _page_token(browser.get("/").text) != token  # a new token with the new session
+        values = {"job_id": job["id"], "row": "2", "name": "ana", "key_id": store.keys("ana")[0].id}
+        changing = [(method, re.sub(r"\{(\w+)(:\w+)?\}", lambda found: values[found.group(1)], route.path))
+                    for route in server.app.routes for method in sorted(getattr(route, "methods", None) or ())
+                    if method not in auth.SAFE_METHODS]
+        assert len(changing) == 10  # the API's 7, /translate, /login and /logout
+        for method, path in changing:
+            form = path in ("/api/jobs", "/login", "/logout")
+            body = {"data": {"text": TEXT, "name": "ana", "password": PASSWORD}} if form else {
+                "json": {"text": "x", "target": "en", "base": "", "items": [{"row": 2, "target": "en", "base": ""}], "q": "Halo.",
+                         "source": "id", "name": "eve"}}
+            answer = browser.request(method, path, **body)
+            expected = 303 if path == "/logout" else 400 if path == "/login" else 403
+            assert answer.status_code == expected, (method, path, answer.text)
+            assert browser.get("/api/me").json()["name"] == "ana", (method, path)  # still logged in
+    assert store.history(job["id"], 2) == [] and store.segment(job["id"], 2).comments == ()
+    assert len(store.jobs()) == 1 and len(store.keys("ana")) == 1 and store.user("eve") is None
+
+
+def _page_token(page: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found is not None
+    return found.group(1)
 
 
 def test_a_stolen_session_cookie_dies_with_logout(serve):
@@ -216,7 +254,7 @@ def test_password_guessing_is_slowed_by_address(serve):
 def test_secrets_are_stored_only_as_salted_hashes(serve):
     server = serve()
     key = server.account("ana")
-    _, other = auth.create_account(server.app.state.store, "budi", "reviewer", PASSWORD)
+    _, other = accounts.create_account(server.app.state.store, "budi", "reviewer", PASSWORD)
     database = server.data / "serve.sqlite"
     with sqlite3.connect(database) as db:
         stored = [row for table in ("users", "api_keys") for row in db.execute(f"SELECT * FROM {table}")]

@@ -1,7 +1,9 @@
 // warta serve: the page's one script (the CSP runs no other, and nothing inline).
 //
 // Home (body[data-page=home]): sends each chosen file, or the pasted text, as a job through
-// POST /api/jobs and shows the queue, polling GET /api/jobs while a job waits or runs.
+// POST /api/jobs (with the server's own profile: it runs one) and shows the queue, polling
+// GET /api/jobs while a job waits or runs (reads have their own rate-limit bucket: the polling
+// never holds up a change).
 // Review (body[data-page=job]): fetches the job and its rows and saves every edit, approval and
 // comment to the server as it is made (docs/serve.md, "HTTP API").
 //
@@ -121,7 +123,6 @@
       const files = Array.from(document.getElementById("files").files);
       const text = document.getElementById("text").value;
       const targets = Array.from(form.querySelectorAll('input[name="targets"]:checked')).map((box) => box.value);
-      const profile = (form.querySelector('input[name="profile"]:checked') || {}).value || "fast";
       const glossary = document.getElementById("glossary").files[0];
       if (!files.length && !text.trim()) { say("Choose a file to upload, or paste the text of a release, first.", "error"); return; }
       if (!targets.length) { say("Tick at least one language to translate into.", "error"); return; }
@@ -135,7 +136,6 @@
         const body = new FormData();
         body.append(...send.field);
         body.append("targets", targets.join(","));
-        body.append("profile", profile);
         if (glossary) { body.append("glossary", glossary, glossary.name); }
         const result = await api("POST", "/api/jobs", body);
         if (result.status === 202 || result.status === 201 || result.status === 200) { sent.push(send.name); continue; }
@@ -146,8 +146,6 @@
       if (sent.length) {
         form.reset();
         form.querySelectorAll('input[name="targets"]').forEach((box) => { box.checked = targets.includes(box.value); });
-        const chosen = form.querySelector('input[name="profile"][value="' + profile + '"]');
-        if (chosen) { chosen.checked = true; }
       }
       const parts = [];
       if (sent.length) { parts.push(plural(sent.length, "release", "releases") + " sent: " + sent.join(", ") + ". They are translated one after another; follow them below."); }
@@ -225,6 +223,7 @@
     const byRow = new Map();    // row number -> {segment, element}
     let pending = 0;
     let approving = false;      // "approve all visible rows" under way
+    const APPROVE_AT_ONCE = 2000;  // (row, target) pairs a bulk approval sends in one request (the server takes 5,000)
 
     slowDown = (seconds) => { saving.textContent = "The server asked to slow down; going on in " + seconds + " s…"; };
 
@@ -290,7 +289,8 @@
       const source = el("div", {className: "text source", lang: LANG.id, "data-short": "ID"});
       // a table cell the server gives no place for is said to be one; a list item shows its number
       const tag = segment.kind === "table_cell" && !cellOf(segment) ? el("span", {className: "kind-tag", text: "table cell"}) : null;
-      source.append(el("div", {className: "said"}, [tag, segment.marker ? el("span", {className: "marker", text: segment.marker}) : null, sourceOf(segment)]));
+      const marker = segment.marker && Number(segment.sentence) === 1 ? el("span", {className: "marker", text: segment.marker}) : null;
+      source.append(el("div", {className: "said"}, [tag, marker, sourceOf(segment)]));
       const comments = el("ul", {className: "comments"});
       commentsOf(segment).forEach((comment) => comments.append(commentItem(comment)));
       const toggle = el("button", {type: "button", className: "small comment-open", text: "Comment"});
@@ -528,23 +528,44 @@
       count();
     }
 
+    // One request for all of them (POST .../segments/approve), each with the text the reviewer
+    // sees as its base: a row another reviewer changed meanwhile comes back as a conflict, shown
+    // as an edit's conflict is, and is not approved. A cell with unsaved text is saved on its own.
     async function approveVisible() {
       const button = document.getElementById("approve-shown");
-      const work = [];
-      visibleRows().forEach((entry) => targets.forEach((target) => {
-        if (stateOf(entry.segment, target).state !== "approved" && !entry.element.querySelector('.target[data-lang="' + target + '"].in-conflict')) { work.push([entry, target]); }
-      }));
-      if (!work.length) { return; }
       approving = true;
+      button.disabled = true;
+      await Promise.all(Array.from(chains.values()));  // edits under way (the cell just left) first
+      const bulk = [], single = [];
+      visibleRows().forEach((entry) => targets.forEach((target) => {
+        const cell = entry.element.querySelector('.target[data-lang="' + target + '"]');
+        if (stateOf(entry.segment, target).state === "approved" || cell.classList.contains("in-conflict")) { return; }
+        const shown = cell.querySelector(".edit").textContent;
+        (shown === (entry.segment[target] || "") ? bulk : single).push({row: rowNumber(entry.segment), target: target, base: shown});
+      }));
+      const total = bulk.length + single.length;
       let done = 0;
-      for (const [index, [entry, target]] of work.entries()) {
-        button.disabled = true;
-        button.textContent = "Approving " + (index + 1) + " of " + work.length + "…";
-        if (await change(rowNumber(entry.segment), target, entry.element.querySelector('.edit[data-lang="' + target + '"]').textContent, "approved")) { done += 1; }
+      for (let start = 0; start < bulk.length; start += APPROVE_AT_ONCE) {
+        const items = bulk.slice(start, start + APPROVE_AT_ONCE);
+        button.textContent = "Approving " + plural(total, "translation", "translations") + "…";
+        saved("start");
+        const result = await api("POST", base + "/segments/approve", {items: items});
+        saved("end");
+        if (result.status !== 200) { saved("", "Not approved: " + problem(result) + "."); break; }
+        list(result.data, "segments").forEach((segment) => update(segment));
+        done += list(result.data, "approved").length + list(result.data, "unchanged").length;
+        list(result.data, "conflicts").forEach((pair) => {
+          const mine = items.find((item) => item.row === pair.row && item.target === pair.target);
+          conflict(pair.row, pair.target, mine ? mine.base : "", "approved", current(pair.row));
+        });
+      }
+      for (const item of single) {
+        button.textContent = "Saving row " + item.row + "…";
+        if (await change(item.row, item.target, item.base, "approved")) { done += 1; }
       }
       approving = false;
       filter();
-      if (done < work.length) { saved("", "Approved " + done + " of " + work.length + " translations; the rows marked in red need you."); }
+      if (done < total) { saved("", "Approved " + done + " of " + total + " translations; the rows marked in red need you."); }
     }
 
     // --- the page ---
@@ -583,6 +604,9 @@
         return el("li", {}, [el("strong", {text: label + ": "}), ...links]);
       }).filter(Boolean);
       const more = files.filter((file) => !shown.has(file)).map((file) => el("li", {}, [link(file, file), FILE_WORDS[file] ? el("span", {className: "meta", text: " " + FILE_WORDS[file]}) : null]));
+      if (job.outputs_with_review === false) {
+        document.getElementById("downloads-note").textContent = "The files as warta translated them, before this review (an older warta translated this release).";
+      }
       document.getElementById("download-list").replaceChildren(
         el("li", {className: "zip"}, [el("a", {className: "button", href: base + "/outputs.zip", download: "", text: "All as zip"})]), ...main);
       if (more.length) {
