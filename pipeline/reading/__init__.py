@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pipeline.article import Article
 from pipeline.errors import InputError, one_line
+from pipeline.reading.decoding import replace_control_characters
 from pipeline.reading.formats import READABLE_SUFFIXES, READER_FORMATS, ReaderFormat, reader_format, why_unreadable
 from pipeline.reading.text import MAX_TEXT_BYTES, parse_article_bytes, parse_article_text
 
@@ -41,7 +42,7 @@ def read_article(path: Path, name: str | None = None) -> Article:
     except InputError as error:
         raise InputError(f"{path}: {error}") from error
     try:
-        return reader(path, name or path.stem)
+        article = reader(path, name or path.stem)
     except InputError:
         raise
     except Exception as error:  # a third-party parser on a malformed file
@@ -50,3 +51,5 @@ def read_article(path: Path, name: str | None = None) -> Article:
         # file cannot be read, and a batch must go on.
         detail = one_line(error) if str(error).strip() else ""
         raise InputError(f"{path}: cannot read the document ({type(error).__name__}{': ' + detail if detail else ''})") from error
+    replace_control_characters(article)
+    return article

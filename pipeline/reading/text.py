@@ -12,7 +12,7 @@ from pathlib import Path
 from pipeline.article import Article, Block
 from pipeline.errors import InputError
 from pipeline.files import read_limited
-from pipeline.reading.decoding import decode_text
+from pipeline.reading.decoding import decode_text, replace_control_characters
 from pipeline.reading.formats import size_limit
 from pipeline.reading.layout import blocks_of_group, is_hard_wrapped, line_groups, mark_title_and_headings, wrap_width
 from pipeline.reading.markdown import markdown_blocks
@@ -106,6 +106,7 @@ def parse_article_text(text: str, name: str, source: Path | None = None, markdow
         raise InputError(f"{source or name}: the file has no text, only markup")
     mark_title_and_headings(blocks)
     article = Article(source=source, name=name, blocks=blocks)
+    replace_control_characters(article)  # text given directly does not pass read_article
     if removed:
         article.warnings.append(f"{removed} HTML tag(s) pasted into the text were removed; only the text a browser shows is translated")
     return article

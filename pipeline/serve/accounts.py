@@ -20,6 +20,9 @@ from pipeline.serve.store import Store, User
 
 #: The shortest page password accepted.
 MIN_PASSWORD_LENGTH = 10
+#: The most API keys one account holds: each key has rate-limit buckets of its own, so keys
+#: without end would be a rate limit without end.
+MAX_KEYS_PER_ACCOUNT = 20
 _ACCOUNT_NAME = re.compile(r"[A-Za-z0-9._@-]{1,64}")
 
 # scrypt's cost: 16 MiB and some 50 ms a hash (RFC 7914's interactive-login parameters).
@@ -58,7 +61,10 @@ def create_api_key(store: Store, user: str) -> tuple[str, str]:
 
     Raises:
         StoreError: no such account.
+        UsageError: the account holds ``MAX_KEYS_PER_ACCOUNT`` keys already.
     """
+    if len(store.keys(user)) >= MAX_KEYS_PER_ACCOUNT:
+        raise UsageError(f"{user} has {MAX_KEYS_PER_ACCOUNT} API keys already, the most an account holds; revoke one first")
     key_id = secrets.token_urlsafe(9)
     secret = secrets.token_urlsafe(32)
     store.add_key(user, key_id, hash_secret(secret))

@@ -47,12 +47,15 @@ async def _own_or_admin(request: Request) -> str:
 
 
 async def add_key(request: Request) -> Response:
-    """``POST /api/users/{name}/keys`` (the account itself, or an admin): 201 with a new key (shown once)."""
+    """``POST /api/users/{name}/keys`` (the account itself, or an admin): 201 with a new key (shown once);
+    409 when the account holds ``accounts.MAX_KEYS_PER_ACCOUNT`` already."""
     name = await _own_or_admin(request)
     try:
         key_id, key = await run_in_threadpool(accounts.create_api_key, store_of(request), name)
     except StoreError as error:
         raise ApiError(404, str(error)) from error
+    except UsageError as error:
+        raise ApiError(409, str(error)) from error
     return JSONResponse({"id": key_id, "api_key": key}, 201)
 
 

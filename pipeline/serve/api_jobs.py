@@ -31,6 +31,7 @@ from pipeline.serve.api_request import (
     store_of,
     worker_of,
 )
+from pipeline.serve.cleaning import clean_line, clean_text
 from pipeline.serve.review_outputs import ReviewedOutputs, ReviewedOutputsError
 from pipeline.serve.store import Job, new_job_id
 from pipeline.serve.worker import PASTED_NAME, Worker
@@ -112,9 +113,11 @@ def _file(part: Any) -> UploadFile | None:
 
 
 def _client_name(upload: UploadFile) -> str:
-    # the client's name as text only: never a path here, never more than a line
-    name = (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1]
-    return printable(" ".join(name.split()))[:255] or "upload"
+    # the client's name as text only: never a path here, one line without control characters
+    # (it is shown and logged), at most 255 characters with its suffix kept (which picks the reader)
+    name = clean_line(printable((upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1]))
+    suffix = Path(name).suffix[:16]
+    return (name if len(name) <= 255 else name[: 255 - len(suffix)] + suffix) or "upload"
 
 
 async def submit_job(request: Request) -> Response:
@@ -160,7 +163,7 @@ async def submit_job(request: Request) -> Response:
         if not text.strip():
             raise ApiError(400, "the text is empty")
         input_name, stored = PASTED_NAME, f"{job_id}.txt"
-        await run_in_threadpool(_save_text, text, folder.uploads / stored)
+        await run_in_threadpool(_save_text, clean_text(text), folder.uploads / stored)
     job = await run_in_threadpool(store.add_job, job_id, user.name, input_name, stored, targets, profile, glossary_name)
     worker.wake()
     return JSONResponse(job.as_json(), 202, headers={"Location": f"/api/jobs/{job.id}"})

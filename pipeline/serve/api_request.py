@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from pipeline.serve import ServeOptions, auth
+from pipeline.serve.cleaning import is_text
 from pipeline.serve.store import DataFolder, Job, Store, User
 from pipeline.serve.worker import Worker
 
@@ -99,6 +100,8 @@ async def json_body(request: Request) -> dict[str, Any]:
         body = await request.json()
     except ValueError as error:
         raise ApiError(400, f"the body is not JSON ({error})") from error
+    except RecursionError as error:  # arrays or objects nested thousands deep
+        raise ApiError(400, "the body is not JSON warta reads (nested too deep)") from error
     if not isinstance(body, dict):
         raise ApiError(400, "the body must be a JSON object")
     return body
@@ -137,13 +140,14 @@ def text_field(data: Any, name: str, required: bool = True, limit: int | None = 
     """The string field ``name`` of a JSON body (None when it is absent and not ``required``).
 
     Raises:
-        ApiError: 400 when it is missing or not a string, 413 when longer than ``limit`` characters.
+        ApiError: 400 when it is missing, not a string or not text (a lone surrogate), 413 when
+            longer than ``limit`` characters.
     """
     value = data.get(name)
     if value is None and not required:
         return None
-    if not isinstance(value, str):
-        raise ApiError(400, f"'{name}' must be a string" if value is not None else f"'{name}' is missing")
+    if not isinstance(value, str) or not is_text(value):
+        raise ApiError(400, f"'{name}' must be a string of text" if value is not None else f"'{name}' is missing")
     if limit is not None and len(value) > limit:
         raise ApiError(413, f"'{name}' has {len(value):,} characters; the limit is {limit:,}")
     return value

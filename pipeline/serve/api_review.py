@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse, Response
 
 from pipeline.errors import WartaError
 from pipeline.serve.api_request import ApiError, caller_account, json_body, options_of, path_job, store_of, text_field, worker_of
+from pipeline.serve.cleaning import clean_text
 from pipeline.serve.store import REVIEW_STATES, Conflict, Job, Segment, StoreError
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,8 @@ log = logging.getLogger(__name__)
 MAX_COMMENT_CHARS = 10_000
 #: The most (row, target) pairs one bulk approval may name.
 MAX_APPROVALS = 5_000
+#: Rows are numbered from 1; no job has more (and SQLite's integers end well before the path's).
+MAX_ROW = 2**31 - 1
 
 
 async def get_segments(request: Request) -> Response:
@@ -38,7 +41,10 @@ async def get_segments(request: Request) -> Response:
 
 
 def _row(request: Request) -> int:
-    return int(request.path_params["row"])
+    row = int(request.path_params["row"])
+    if not 0 <= row <= MAX_ROW:
+        raise ApiError(404, f"the job has no row {row}")
+    return row
 
 
 async def _remember(request: Request, job: Job, segments: list[Segment]) -> None:
@@ -58,6 +64,7 @@ async def change_segment(request: Request) -> Response:
     base = text_field(body, "base", limit=limit)
     state = text_field(body, "state", required=False) or "edited"
     text = text_field(body, "text", required=state != "approved", limit=limit)
+    text = clean_text(text) if text is not None else None  # control characters would break every download's XML
     if target not in job.targets:
         raise ApiError(400, f"'target' is one of the job's targets ({', '.join(job.targets)}); got '{target}'")
     if state not in REVIEW_STATES:
@@ -123,8 +130,8 @@ async def add_comment(request: Request) -> Response:
     body = await json_body(request)
     user = await caller_account(request, api_key=body.get("api_key"))
     job = await path_job(request)
-    text = text_field(body, "text", limit=MAX_COMMENT_CHARS)
-    if not text or not text.strip():
+    text = clean_text(text_field(body, "text", limit=MAX_COMMENT_CHARS) or "")
+    if not text.strip():
         raise ApiError(400, "the comment is empty")
     try:
         comment = await run_in_threadpool(store_of(request).add_comment, job.id, _row(request), text.strip(), user.name)

@@ -9,7 +9,8 @@ Starlette's thread pool, so the loop answers page and API requests while the one
 
 1. ``SecurityHeaders``: every response carries the page's Content-Security-Policy (scripts,
    styles and requests to this server only, nothing inline), ``nosniff``, no framing, no
-   referrer; API answers are never cached.
+   referrer; API answers are never cached. (A 500 is sent by Starlette outside every middleware:
+   its handler, ``_server_error``, puts the same headers on it.)
 2. ``BodyLimit``: a body larger than the upload limit (and a margin for the form's other
    fields) is refused with 413, by its ``Content-Length`` before a byte is read, or as soon as
    the bytes streamed pass it.
@@ -201,6 +202,13 @@ async def _body_too_large(request: Request, error: Exception) -> Response:
     return _error_response(413, str(error), {"Connection": "close"})
 
 
+async def _server_error(request: Request, error: Exception) -> Response:
+    # Starlette's outermost middleware sends this answer past ``SecurityHeaders``: it carries them
+    # itself; and uvicorn drops the connection after it, so the client is told not to reuse it
+    return JSONResponse({"error": "the server failed on this request; tell the person who runs warta (its log says why)"},
+                        500, headers={**SECURITY_HEADERS, "Cache-Control": "no-store", "Connection": "close"})
+
+
 async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
     return _error_response(error.status_code, str(error.detail), dict(error.headers or {}))
@@ -256,7 +264,7 @@ def create_app(settings: Settings, data_dir: Path, options: ServeOptions | None 
         ],
         exception_handlers={
             ApiError: _api_error, RateLimited: _rate_limited, CsrfRefused: _csrf_refused, BodyTooLarge: _body_too_large,
-            HTTPException: _http_error,
+            HTTPException: _http_error, Exception: _server_error,
         },
         lifespan=lifespan,
     )

@@ -25,6 +25,7 @@ The page (``pages.py``) uses ``current_user``, ``login``, ``logout``, ``csrf_tok
 
 import hashlib
 import hmac
+import ipaddress
 import secrets
 import threading
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from typing import Any, Literal
 
 from pipeline.serve import ServeOptions
 from pipeline.serve.accounts import hash_secret, verify_secret
+from pipeline.serve.cleaning import is_text
 from pipeline.serve.ratelimit import RateLimiter
 from pipeline.serve.store import Store, User
 
@@ -78,10 +80,18 @@ class AuthState:
         """The state for a server with ``options``."""
         return cls(store, options, RateLimiter(options.rate_limit, options.max_chars))
 
-    def key_user(self, key: str) -> tuple[str, User] | None:
-        """(key id, account) of a valid API key; None for a malformed, unknown or revoked one."""
+    def key_user(self, key: str, address: str | None = None) -> tuple[str, User] | None:
+        """(key id, account) of a valid API key; None for a malformed, unknown or revoked one.
+
+        A key not checked before costs scrypt's time and memory: with the caller's ``address``,
+        each such check takes a request from the address's own ``keycheck`` bucket first, so a
+        stream of wrong secrets for a known key id is refused before the work, not after it.
+
+        Raises:
+            RateLimited: the address checked too many keys too fast.
+        """
         key_id, dot, secret = key.strip().partition(".")
-        if not dot or not key_id or not secret or len(key) > 200:
+        if not dot or not key_id or not secret or len(key) > 200 or not is_text(key):
             return None
         record = self.store.key(key_id)
         if record is None:
@@ -90,6 +100,8 @@ class AuthState:
         with self.lock:
             remembered = self.remembered_keys.get(key_id)
         if remembered is None or remembered[0] != record.hash or not hmac.compare_digest(remembered[1], fingerprint):
+            if address is not None:
+                self.limiter.check(f"keycheck:{address}")
             if not verify_secret(secret, record.hash):
                 return None
             with self.lock:
@@ -125,13 +137,25 @@ def _state(request: Any) -> AuthState:
 
 def client_address(request: Any) -> str:
     """The client's address for limits: the socket's peer, or with ``--trust-forwarded-for`` the
-    last ``X-Forwarded-For`` entry (the one the office's proxy appended)."""
-    peer = request.client.host if request.client else "unknown"
+    last ``X-Forwarded-For`` entry (the one the office's proxy appended).
+
+    An IPv6 address counts as its /64 network: one host holds a whole /64 (SLAAC, privacy
+    addresses) and could otherwise take a new bucket for every request.
+    """
+    address = request.client.host if request.client else "unknown"
     if _state(request).options.trust_forwarded_for:
         forwarded = [part.strip() for part in request.headers.get("x-forwarded-for", "").split(",") if part.strip()]
         if forwarded:
-            return forwarded[-1][:100]
-    return peer
+            address = forwarded[-1][:100]
+    try:
+        parsed = ipaddress.ip_address(address.strip("[]").split("%")[0])
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.IPv6Network((parsed, 64), strict=False))
+    return str(parsed)
 
 
 def _bearer(request: Any) -> str | None:
@@ -151,7 +175,7 @@ def resolve(request: Any, api_key: str | None = None) -> Caller:
     state = _state(request)
     key = _bearer(request) or (api_key.strip() if isinstance(api_key, str) and api_key.strip() else None)
     if key is not None:
-        found = state.key_user(key)
+        found = state.key_user(key, client_address(request))
         if found is not None:
             caller = Caller(found[1], "key", f"key:{found[0]}", key_given=True)
         else:

@@ -125,6 +125,7 @@ CREATE TABLE IF NOT EXISTS job_articles (
 _ADDED_COLUMNS = (
     ("segments", "marker", "TEXT NOT NULL DEFAULT ''"),
     ("segments", "cell", "TEXT"),
+    ("jobs", "crashes", "INTEGER NOT NULL DEFAULT 0"),
 )
 
 

@@ -26,6 +26,7 @@ from starlette.routing import BaseRoute, Route
 from pipeline.errors import InputError, WartaError, one_line
 from pipeline.serve import auth
 from pipeline.serve.api_request import ApiError
+from pipeline.serve.cleaning import is_text
 from pipeline.serve.worker import Worker
 
 #: The target codes clients send, and warta's language for each (LibreTranslate names Chinese
@@ -49,7 +50,7 @@ async def _fields(request: Request) -> dict[str, Any]:
     if "json" in request.headers.get("content-type", ""):
         try:
             body = await request.json()
-        except ValueError as error:
+        except (ValueError, RecursionError) as error:  # RecursionError: nested thousands deep
             raise ApiError(400, "Invalid JSON format") from error
         if not isinstance(body, dict):
             raise ApiError(400, "Invalid JSON format")
@@ -81,9 +82,11 @@ async def translate(request: Request) -> Response:
             raise ApiError(400, f"Invalid request: missing {name} parameter")
     batch = isinstance(q, list)
     given: list[Any] = q if isinstance(q, list) else [q]
-    texts = [text for text in given if isinstance(text, str)]
+    texts = [text for text in given if isinstance(text, str) and is_text(text)]
     if len(texts) != len(given):
         raise ApiError(400, "Invalid request: q must be a string or a list of strings")
+    if not all(is_text(value) for value in (source, target_code, text_format) if isinstance(value, str)):
+        raise ApiError(400, "Invalid request: source, target and format must be text")
     if len(texts) > MAX_TEXTS:
         raise ApiError(400, f"Invalid request: request ({len(texts)}) exceeds text limit ({MAX_TEXTS})")
     worker = _worker(request)

@@ -47,6 +47,9 @@ CONTENT_SECURITY_POLICY = (
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 
+#: What the login and logout forms may hold (read before anyone is known): a few short fields, no file.
+_SMALL_FORM = {"max_files": 0, "max_fields": 10, "max_part_size": 64 * 1024}
+
 #: The target languages a job may ask for, as the page names them.
 TARGET_LABELS = {"en": "English", "zh": "Chinese (Simplified)"}
 
@@ -112,7 +115,7 @@ async def login_page(request: Request) -> Response:
         if await _user(request) is not None:
             return RedirectResponse(target, status_code=303)
         return _render(request, "login.html.j2", None, next=target, error="", name="")
-    form = await request.form()
+    form = await request.form(**_SMALL_FORM)
     name = str(form.get("name", "")).strip()
     password = str(form.get("password", ""))
     target = _local_path(str(form.get("next", target)))
@@ -136,7 +139,7 @@ async def login_page(request: Request) -> Response:
 
 async def logout_page(request: Request) -> Response:
     """``POST /logout``: end the session (the form carries the CSRF token), back to the login page."""
-    form = await request.form()
+    form = await request.form(**_SMALL_FORM)
     if auth.csrf_valid(request, str(form.get("csrf_token", ""))):
         await run_in_threadpool(auth.logout, request)
     return RedirectResponse("/login", status_code=303)

@@ -136,7 +136,8 @@ class ReviewedOutputs:
         The files are read while no rewrite of the job runs, so a download never sees a part of one.
 
         Returns:
-            File name -> its bytes, for each of ``names`` that is in the job's folder.
+            File name -> its bytes, for each of ``names`` that is a regular file (not a symbolic
+            link) in the job's folder.
 
         Raises:
             ReviewedOutputsError: the outputs could not be written with the review.
@@ -146,7 +147,9 @@ class ReviewedOutputs:
             marks = self.store.review_marks(job.id)
             if marks is not None and marks[0] != marks[1]:
                 self._write(job, folder, marks[1])
-            return {name: (folder / name).read_bytes() for name in names if (folder / name).is_file()}
+            # a file warta wrote, never what a link planted in the folder points at
+            return {name: (folder / name).read_bytes() for name in names
+                    if (folder / name).is_file() and not (folder / name).is_symlink()}
 
     def _write(self, job: Job, folder: Path, change: int) -> None:
         report_path = folder / REPORT_NAME

@@ -11,6 +11,8 @@ from typing import Any
 from pipeline.serve.database import Database, now
 from pipeline.serve.records import Job, NewSegment, StoreError
 
+#: How often the server may die while translating one job before the job fails instead of being tried again.
+MAX_CRASHES = 3
 _JOB_COLUMNS = ("id, owner, status, input_name, upload, targets, profile, glossary, title, sentences_done, "
                 "sentences_total, error, outputs, created_at, updated_at")
 # rows whose every target is approved, all rows, and whether the article is kept, of each job
@@ -83,8 +85,18 @@ class JobStore(Database):
         return self.job(row[0])
 
     def requeue_interrupted(self) -> int:
-        """Put every ``running`` job back in the queue (a server stopped while translating it); returns how many."""
+        """Put every ``running`` job back in the queue (a server stopped while translating it); returns how many.
+
+        A job found ``running`` at start-up was not put back by a clean stop: the server died
+        under it (killed, out of memory, or a file that crashes it). After ``MAX_CRASHES`` such
+        deaths the job fails with that said, so one file cannot bring the server down at every
+        start for ever.
+        """
         with self._write() as db:
+            db.execute("UPDATE jobs SET crashes = crashes + 1 WHERE status = 'running'")
+            db.execute("UPDATE jobs SET status = 'failed', updated_at = ?, error = ? WHERE status = 'running' AND crashes >= ?",
+                       (now(), f"the server stopped {MAX_CRASHES} times while translating this release; it is not tried again",
+                        MAX_CRASHES))
             return db.execute("UPDATE jobs SET status = 'queued', sentences_done = 0, updated_at = ? WHERE status = 'running'",
                               (now(),)).rowcount
 

@@ -47,6 +47,7 @@ from pipeline.joining import join_pieces
 from pipeline.memory import MemoryEntry, TranslationMemory
 from pipeline.qa.glossary import Glossary, load_glossary
 from pipeline.serve import ServeOptions
+from pipeline.serve.cleaning import clean_line
 from pipeline.serve.review_outputs import segment_rows
 from pipeline.serve.store import REVIEW_STATES, DataFolder, Job, NewSegment, Segment, Store
 from pipeline.settings import Settings
@@ -294,7 +295,7 @@ class Worker:
         with self._settings(job.targets, glossary) as warta:
             self._refresh_memory(warta)
             article = warta.read_file(self.folder.uploads / job.upload, name=display_name(job.input_name))
-            title = printable(article.title)[:300] if article.title else job.input_name
+            title = clean_line(printable(article.title or ""))[:300] or job.input_name
             total = len(article.sentences())
             self.store.set_progress(job.id, 0, total, title)
             progress = _Progress(self.store, job.id, total, self.options.progress_seconds, self._stopping)
@@ -311,7 +312,7 @@ class Worker:
         text = one_line(error) if isinstance(error, WartaError) else f"{type(error).__name__}: {one_line(error)}"
         for path, name in ((self.folder.uploads / job.upload, job.input_name), (self.folder.uploads / job.glossary, "the glossary")):
             text = text.replace(f"{path}: ", "").replace(str(path), name)
-        return printable(text)
+        return clean_line(printable(text))  # one line, and no escape sequence reaches the log's terminal
 
     # --- the request lane -----------------------------------------------------------------------
 

@@ -485,3 +485,25 @@ def test_a_wrapped_paragraph_with_a_short_line_before_a_long_word_is_still_one_b
     assert blocks[1] == ("Pemerintah Kota Makassar menyampaikan bahwa pendaftaran peserta dibuka hingga akhir bulan ini "
                          "bagi seluruh warga yang memenuhi syarat.")
     assert blocks[2] == "Informasi: https://makassarkota.go.id/berita/2025/06/pendaftaran-peserta-program-kesehatan-gratis"
+
+
+def test_a_few_control_characters_become_spaces_and_are_counted(tmp_path: Path) -> None:
+    path = tmp_path / "rilis.txt"
+    path.write_text("Judul Rilis\n\nPemerintah\x01meluncurkan program\x0b baru hari ini.\x7f\n", encoding="utf-8")
+    article = read_article(path)
+    assert article.blocks[1].text == "Pemerintah meluncurkan program baru hari ini."
+    assert any("3 control character(s)" in warning for warning in article.warnings)
+    direct = parse_article_text("Judul\n\nSatu\x02dua tiga.\n", "langsung")
+    assert direct.blocks[1].text == "Satu dua tiga." and any("control character" in w for w in direct.warnings)
+
+
+def test_an_article_with_a_control_character_is_written_as_word(tmp_path: Path) -> None:
+    from benchmarks.standin import use_stand_in
+    from pipeline.orchestrator import Warta
+    from pipeline.settings import Settings
+
+    path = tmp_path / "rilis.txt"
+    path.write_text("Judul Rilis\n\nPemerintah\x01meluncurkan program baru hari ini.\n", encoding="utf-8")
+    warta = use_stand_in(Warta(Settings(device="cpu", beams=1, source_lang="id")))
+    written = warta.write(warta.translate_file(path), tmp_path / "out")
+    assert (tmp_path / "out" / "en.docx") in written and (tmp_path / "out" / "zh.docx") in written

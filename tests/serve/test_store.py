@@ -32,3 +32,22 @@ def test_a_database_from_before_gets_the_marker_and_cell_columns(tmp_path):
     assert store.job(job.id).outputs_with_review and store.kept_article(job.id) == b"stored"
     assert store.review_marks(job.id) == (0, 0)
     Store(path)  # opened again: nothing to add
+
+
+def test_a_job_the_server_died_under_three_times_fails_instead_of_coming_back(tmp_path):
+    from pipeline.serve.store_jobs import MAX_CRASHES
+
+    store = Store(tmp_path / "serve.sqlite")
+    job = store.add_job("CCCCCCCCCCCCCCCC", "ana", "bom.pdf", "CCCCCCCCCCCCCCCC.pdf", ("en",), "fast")
+    for start in range(1, MAX_CRASHES + 1):
+        assert store.claim_next_job().id == job.id  # the worker takes it; the process dies under it
+        requeued = store.requeue_interrupted()  # the next start finds it running
+        if start < MAX_CRASHES:
+            assert requeued == 1 and store.job(job.id).status == "queued"
+    after = store.job(job.id)
+    assert requeued == 0 and after.status == "failed" and "stopped 3 times" in after.error
+    assert store.claim_next_job() is None  # never tried again
+    other = store.add_job("DDDDDDDDDDDDDDDD", "ana", "rilis.txt", "DDDDDDDDDDDDDDDD.txt", ("en",), "fast")
+    assert store.claim_next_job().id == other.id
+    store.requeue(other.id)  # a clean stop puts it back without counting
+    assert store.claim_next_job().id == other.id
