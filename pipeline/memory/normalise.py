@@ -14,14 +14,13 @@ import functools
 import re
 import unicodedata
 
+from pipeline.characters import NOT_TEXT
+
 # Every double-quote-like and single-quote-like character a word processor or CAT tool
 # writes, folded to the ASCII ones.
 _DOUBLE_QUOTES = str.maketrans(dict.fromkeys("\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\u301d\u301e\uff02", '"'))
 _SINGLE_QUOTES = str.maketrans(dict.fromkeys("\u2018\u2019\u201a\u201b\u2039\u203a\u2032\u0060\u00b4", "'"))
 _NUMBER = re.compile(r"\d+(?:[.,:/-]\d+)*")
-# Control characters (C0, DEL, C1), lone surrogates and the non-characters U+FFFE/U+FFFF: none
-# is text, and XML 1.0 forbids most of them.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _WHITE_SPACE = re.compile("[\\s\u200b]+")
 
 
@@ -29,7 +28,7 @@ def clean_text(text: str) -> str:
     """``text`` as the memory stores it: control characters made spaces, every run of white
     space (line breaks and zero-width spaces too) one space, none at the ends.
     """
-    return _WHITE_SPACE.sub(" ", _CONTROL.sub(" ", text)).strip()
+    return _WHITE_SPACE.sub(" ", NOT_TEXT.sub(" ", text)).strip()
 
 
 @functools.cache

@@ -7,9 +7,9 @@ ever turned into mojibake silently.
 """
 
 import codecs
-import re
 
 from pipeline.article import Article
+from pipeline.characters import NOT_TEXT
 from pipeline.errors import InputError
 
 # Typographic punctuation that Windows-1252 text puts next to other non-ASCII characters
@@ -90,12 +90,6 @@ def _looks_binary(text: str) -> bool:
     return control > max(8, len(sample) // 20)
 
 
-# Control characters a text may hold by mistake (a stray \x01 pasted from a terminal, a form feed
-# from an old word processor): C0 but tab and line feed, DEL and C1. None is text: XML 1.0 forbids
-# them (python-docx refuses to write one, which failed the whole article), and a model sees noise.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def replace_control_characters(article: Article) -> None:
     """Make every control character in the article's blocks a space, and say how many there were.
 
@@ -104,7 +98,7 @@ def replace_control_characters(article: Article) -> None:
     """
     replaced = 0
     for block in article.blocks:
-        cleaned, count = _CONTROL.subn(" ", block.text)
+        cleaned, count = NOT_TEXT.subn(" ", block.text)
         if count:
             block.text = " ".join(cleaned.split())
             replaced += count

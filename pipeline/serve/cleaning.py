@@ -11,8 +11,8 @@ make ``txt.exe`` read as another name).
 
 import re
 
-# C0 controls but tab and line feed, DEL, C1, lone surrogates and the non-characters U+FFFE/U+FFFF.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+from pipeline.characters import NOT_TEXT
+
 # Bidirectional marks, embeddings, overrides and isolates.
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -29,9 +29,9 @@ def is_text(value: str) -> bool:
 def clean_text(text: str) -> str:
     """A multi-line text as the server keeps it: ``\\r\\n`` and ``\\r`` a line break, any other
     control character a space."""
-    return _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return NOT_TEXT.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def clean_line(text: str) -> str:
     """One line as the server shows and logs it: control and bidirectional characters out, white space one space."""
-    return " ".join(_BIDI.sub("", _CONTROL.sub(" ", text)).split())
+    return " ".join(_BIDI.sub("", NOT_TEXT.sub(" ", text)).split())
